@@ -463,6 +463,10 @@ export const protocol = {
         "meta_event": {
           "k": "ref",
           "n": "MetaEvent"
+        },
+        "message_sent": {
+          "k": "ref",
+          "n": "MessageSentEvent"
         }
       },
       "keep": true
@@ -478,6 +482,10 @@ export const protocol = {
         "group": {
           "k": "ref",
           "n": "GroupMessageEvent"
+        },
+        "guild": {
+          "k": "ref",
+          "n": "GuildMessageEvent"
         }
       },
       "keep": true
@@ -506,10 +514,6 @@ export const protocol = {
           "k": "ref",
           "n": "GroupBanEvent"
         },
-        "friend_add": {
-          "k": "ref",
-          "n": "FriendAddEvent"
-        },
         "group_recall": {
           "k": "ref",
           "n": "GroupRecallEvent"
@@ -521,6 +525,18 @@ export const protocol = {
         "notify": {
           "k": "ref",
           "n": "NotifyEvent"
+        },
+        "group_card": {
+          "k": "ref",
+          "n": "GroupCardEvent"
+        },
+        "essence": {
+          "k": "ref",
+          "n": "EssenceEvent"
+        },
+        "private_upload": {
+          "k": "ref",
+          "n": "PrivateUploadEvent"
         }
       },
       "keep": true
@@ -533,13 +549,9 @@ export const protocol = {
           "k": "ref",
           "n": "PokeEvent"
         },
-        "lucky_king": {
+        "title": {
           "k": "ref",
-          "n": "LuckyKingEvent"
-        },
-        "honor": {
-          "k": "ref",
-          "n": "HonorEvent"
+          "n": "TitleEvent"
         }
       },
       "keep": true
@@ -593,6 +605,12 @@ export const protocol = {
         "sender": {
           "k": "ref",
           "n": "Sender"
+        },
+        "target_id": {
+          "k": "i64"
+        },
+        "peer_id": {
+          "k": "i64"
         }
       }
     },
@@ -627,6 +645,9 @@ export const protocol = {
         "sender": {
           "k": "ref",
           "n": "Sender"
+        },
+        "peer_id": {
+          "k": "i64"
         }
       }
     },
@@ -742,20 +763,6 @@ export const protocol = {
         }
       }
     },
-    "FriendAddEvent": {
-      "k": "obj",
-      "p": {
-        "time": {
-          "k": "i64"
-        },
-        "self_id": {
-          "k": "i64"
-        },
-        "user_id": {
-          "k": "i64"
-        }
-      }
-    },
     "GroupRecallEvent": {
       "k": "obj",
       "p": {
@@ -787,6 +794,9 @@ export const protocol = {
         },
         "user_id": {
           "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
         }
       }
     },
@@ -807,42 +817,8 @@ export const protocol = {
         },
         "target_id": {
           "k": "i64"
-        }
-      }
-    },
-    "LuckyKingEvent": {
-      "k": "obj",
-      "p": {
-        "time": {
-          "k": "i64"
         },
-        "self_id": {
-          "k": "i64"
-        },
-        "group_id": {
-          "k": "i64"
-        },
-        "user_id": {
-          "k": "i64"
-        },
-        "target_id": {
-          "k": "i64"
-        }
-      }
-    },
-    "HonorEvent": {
-      "k": "obj",
-      "p": {
-        "time": {
-          "k": "i64"
-        },
-        "self_id": {
-          "k": "i64"
-        },
-        "group_id": {
-          "k": "i64"
-        },
-        "user_id": {
+        "sender_id": {
           "k": "i64"
         }
       }
@@ -1175,6 +1151,188 @@ export const protocol = {
           "k": "i64"
         },
         "requester_uin": {
+          "k": "i64"
+        }
+      }
+    },
+    "MessageSentEvent": {
+      "k": "union",
+      "tag": "message_type",
+      "v": {
+        "private": {
+          "k": "ref",
+          "n": "PrivateMessageSentEvent"
+        },
+        "group": {
+          "k": "ref",
+          "n": "GroupMessageSentEvent"
+        }
+      },
+      "keep": true
+    },
+    "PrivateMessageSentEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "target_id": {
+          "k": "i64"
+        },
+        "peer_id": {
+          "k": "i64"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        }
+      }
+    },
+    "GroupMessageSentEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "peer_id": {
+          "k": "i64"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        }
+      }
+    },
+    "GuildMessageEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "peer_id": {
+          "k": "i64"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        }
+      }
+    },
+    "GroupCardEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "EssenceEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "sender_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "PrivateUploadEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "sender_id": {
+          "k": "i64"
+        },
+        "private_file": {
+          "k": "ref",
+          "n": "PrivateUploadFile"
+        }
+      }
+    },
+    "PrivateUploadFile": {
+      "k": "obj",
+      "p": {
+        "size": {
+          "k": "i64"
+        },
+        "expire": {
+          "k": "i64"
+        }
+      }
+    },
+    "TitleEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
           "k": "i64"
         }
       }

@@ -78,13 +78,13 @@ export interface UnknownEvent {
  * 事件（上报）
  * Any event the implementation reports, by post_type
  */
-export type Event<I64 extends Int64Repr = number> = MessageEvent<I64> | NoticeEvent<I64> | RequestEvent<I64> | MetaEvent<I64> | UnknownEvent;
+export type Event<I64 extends Int64Repr = number> = MessageEvent<I64> | NoticeEvent<I64> | RequestEvent<I64> | MetaEvent<I64> | MessageSentEvent<I64> | UnknownEvent;
 /**
  * 事件（上报）
  * Any event the implementation reports, by post_type
  * Input shape of `Event`: fields with a default may be omitted.
  */
-export type EventInput<I64 extends Int64Repr = number> = MessageEventInput<I64> | NoticeEventInput<I64> | RequestEventInput<I64> | MetaEventInput<I64> | UnknownEvent;
+export type EventInput<I64 extends Int64Repr = number> = MessageEventInput<I64> | NoticeEventInput<I64> | RequestEventInput<I64> | MetaEventInput<I64> | MessageSentEventInput<I64> | UnknownEvent;
 
 /** Delivered in place of a MessageEvent whose `message_type` is unknown, so newer servers do not break older clients. */
 export interface UnknownMessageEvent {
@@ -100,13 +100,13 @@ export interface UnknownMessageEvent {
  * 消息事件（post_type 为 message）
  * A message event (post_type message), by message_type
  */
-export type MessageEvent<I64 extends Int64Repr = number> = PrivateMessageEvent<I64> | GroupMessageEvent<I64> | UnknownMessageEvent;
+export type MessageEvent<I64 extends Int64Repr = number> = PrivateMessageEvent<I64> | GroupMessageEvent<I64> | GuildMessageEvent<I64> | UnknownMessageEvent;
 /**
  * 消息事件（post_type 为 message）
  * A message event (post_type message), by message_type
  * Input shape of `MessageEvent`: fields with a default may be omitted.
  */
-export type MessageEventInput<I64 extends Int64Repr = number> = PrivateMessageEventInput<I64> | GroupMessageEventInput<I64> | UnknownMessageEvent;
+export type MessageEventInput<I64 extends Int64Repr = number> = PrivateMessageEventInput<I64> | GroupMessageEventInput<I64> | GuildMessageEventInput<I64> | UnknownMessageEvent;
 
 /** Delivered in place of a NoticeEvent whose `notice_type` is unknown, so newer servers do not break older clients. */
 export interface UnknownNoticeEvent {
@@ -122,13 +122,13 @@ export interface UnknownNoticeEvent {
  * 通知事件（post_type 为 notice）
  * A notice event (post_type notice), by notice_type
  */
-export type NoticeEvent<I64 extends Int64Repr = number> = GroupUploadEvent<I64> | GroupAdminEvent<I64> | GroupDecreaseEvent<I64> | GroupIncreaseEvent<I64> | GroupBanEvent<I64> | FriendAddEvent<I64> | GroupRecallEvent<I64> | FriendRecallEvent<I64> | NotifyEvent<I64> | UnknownNoticeEvent;
+export type NoticeEvent<I64 extends Int64Repr = number> = GroupUploadEvent<I64> | GroupAdminEvent<I64> | GroupDecreaseEvent<I64> | GroupIncreaseEvent<I64> | GroupBanEvent<I64> | GroupRecallEvent<I64> | FriendRecallEvent<I64> | NotifyEvent<I64> | GroupCardEvent<I64> | EssenceEvent<I64> | PrivateUploadEvent<I64> | UnknownNoticeEvent;
 /**
  * 通知事件（post_type 为 notice）
  * A notice event (post_type notice), by notice_type
  * Input shape of `NoticeEvent`: fields with a default may be omitted.
  */
-export type NoticeEventInput<I64 extends Int64Repr = number> = GroupUploadEvent<I64> | GroupAdminEvent<I64> | GroupDecreaseEvent<I64> | GroupIncreaseEvent<I64> | GroupBanEvent<I64> | FriendAddEvent<I64> | GroupRecallEvent<I64> | FriendRecallEvent<I64> | NotifyEventInput<I64> | UnknownNoticeEvent;
+export type NoticeEventInput<I64 extends Int64Repr = number> = GroupUploadEvent<I64> | GroupAdminEvent<I64> | GroupDecreaseEvent<I64> | GroupIncreaseEvent<I64> | GroupBanEvent<I64> | GroupRecallEvent<I64> | FriendRecallEvent<I64> | NotifyEventInput<I64> | GroupCardEvent<I64> | EssenceEvent<I64> | PrivateUploadEvent<I64> | UnknownNoticeEvent;
 
 /** Delivered in place of a NotifyEvent whose `sub_type` is unknown, so newer servers do not break older clients. */
 export interface UnknownNotifyEvent {
@@ -144,13 +144,13 @@ export interface UnknownNotifyEvent {
  * 提示类通知（notice_type 为 notify）
  * A notify notice (notice_type notify), by sub_type
  */
-export type NotifyEvent<I64 extends Int64Repr = number> = PokeEvent<I64> | LuckyKingEvent<I64> | HonorEvent<I64> | UnknownNotifyEvent;
+export type NotifyEvent<I64 extends Int64Repr = number> = PokeEvent<I64> | TitleEvent<I64> | UnknownNotifyEvent;
 /**
  * 提示类通知（notice_type 为 notify）
  * A notify notice (notice_type notify), by sub_type
  * Input shape of `NotifyEvent`: fields with a default may be omitted.
  */
-export type NotifyEventInput<I64 extends Int64Repr = number> = PokeEvent<I64> | LuckyKingEvent<I64> | HonorEvent<I64> | UnknownNotifyEvent;
+export type NotifyEventInput<I64 extends Int64Repr = number> = PokeEvent<I64> | TitleEvent<I64> | UnknownNotifyEvent;
 
 /** Delivered in place of a RequestEvent whose `request_type` is unknown, so newer servers do not break older clients. */
 export interface UnknownRequestEvent {
@@ -223,10 +223,10 @@ export interface PrivateMessageEvent<I64 extends Int64Repr = number> {
    */
   message_type: 'private';
   /**
-   * 消息子类型：好友 friend，群临时会话 group，其他 other
-   * friend, group (temporary session from a group) or other
+   * 消息子类型：好友 friend，群临时消息 group，群消息（自身操作）group_self，其他 other
+   * friend, group (temporary session), group_self (the bot's own, in a group) or other
    */
-  sub_type: 'friend' | 'group' | 'other';
+  sub_type: 'friend' | 'group' | 'group_self' | 'other';
   /**
    * 消息 ID
    * Message id
@@ -257,6 +257,21 @@ export interface PrivateMessageEvent<I64 extends Int64Repr = number> {
    * Sender info; best effort, any field may be missing or stale
    */
   sender: Sender<I64>;
+  /**
+   * 消息目标（私聊）
+   * Message target (private chats)
+   */
+  target_id?: I64;
+  /**
+   * 临时聊天来源（私聊）：0 群聊，1 QQ咨询，2 查找，3 QQ电影，4 热聊，6 验证消息，7 多人聊天，8 约会，9 通讯录；-1 未知
+   * Source of a temporary chat: 0 group, 1 consultation, 2 search, 3 QQ movie, 4 hot chat, 6 verification, 7 discussion, 8 dating, 9 contacts; -1 unknown
+   */
+  temp_source?: number;
+  /**
+   * 消息接收者，群聊为群号，私聊为目标 QQ
+   * Receiver: the group number in groups, the target QQ number in private chats
+   */
+  peer_id: I64;
 }
 
 /**
@@ -287,10 +302,10 @@ export interface PrivateMessageEventInput<I64 extends Int64Repr = number> {
    */
   message_type: 'private';
   /**
-   * 消息子类型：好友 friend，群临时会话 group，其他 other
-   * friend, group (temporary session from a group) or other
+   * 消息子类型：好友 friend，群临时消息 group，群消息（自身操作）group_self，其他 other
+   * friend, group (temporary session), group_self (the bot's own, in a group) or other
    */
-  sub_type: 'friend' | 'group' | 'other';
+  sub_type: 'friend' | 'group' | 'group_self' | 'other';
   /**
    * 消息 ID
    * Message id
@@ -321,6 +336,21 @@ export interface PrivateMessageEventInput<I64 extends Int64Repr = number> {
    * Sender info; best effort, any field may be missing or stale
    */
   sender: Sender<I64>;
+  /**
+   * 消息目标（私聊）
+   * Message target (private chats)
+   */
+  target_id?: I64;
+  /**
+   * 临时聊天来源（私聊）：0 群聊，1 QQ咨询，2 查找，3 QQ电影，4 热聊，6 验证消息，7 多人聊天，8 约会，9 通讯录；-1 未知
+   * Source of a temporary chat: 0 group, 1 consultation, 2 search, 3 QQ movie, 4 hot chat, 6 verification, 7 discussion, 8 dating, 9 contacts; -1 unknown
+   */
+  temp_source?: number;
+  /**
+   * 消息接收者，群聊为群号，私聊为目标 QQ
+   * Receiver: the group number in groups, the target QQ number in private chats
+   */
+  peer_id: I64;
 }
 
 /**
@@ -353,7 +383,7 @@ export interface GroupMessageEvent<I64 extends Int64Repr = number> {
    * 消息子类型：正常消息 normal，匿名消息 anonymous，系统提示 notice
    * normal, anonymous or notice (a system notice)
    */
-  sub_type: 'normal' | 'anonymous' | 'notice';
+  sub_type: 'normal' | 'anonymous' | 'notice' | 'group_self';
   /**
    * 消息 ID
    * Message id
@@ -394,6 +424,11 @@ export interface GroupMessageEvent<I64 extends Int64Repr = number> {
    * Sender info; best effort, any field may be missing or stale
    */
   sender: Sender<I64>;
+  /**
+   * 消息接收者，群聊为群号，私聊为目标 QQ
+   * Receiver: the group number in groups, the target QQ number in private chats
+   */
+  peer_id: I64;
 }
 
 /**
@@ -427,7 +462,7 @@ export interface GroupMessageEventInput<I64 extends Int64Repr = number> {
    * 消息子类型：正常消息 normal，匿名消息 anonymous，系统提示 notice
    * normal, anonymous or notice (a system notice)
    */
-  sub_type: 'normal' | 'anonymous' | 'notice';
+  sub_type: 'normal' | 'anonymous' | 'notice' | 'group_self';
   /**
    * 消息 ID
    * Message id
@@ -468,6 +503,11 @@ export interface GroupMessageEventInput<I64 extends Int64Repr = number> {
    * Sender info; best effort, any field may be missing or stale
    */
   sender: Sender<I64>;
+  /**
+   * 消息接收者，群聊为群号，私聊为目标 QQ
+   * Receiver: the group number in groups, the target QQ number in private chats
+   */
+  peer_id: I64;
 }
 
 /**
@@ -534,11 +574,17 @@ export interface GroupUploadFile<I64 extends Int64Repr = number> {
    * Bus id (purpose undocumented)
    */
   busid: I64;
+  /**
+   * 下载地址
+   * Download URL
+   */
+  url?: string;
 }
 
 /**
  * 群管理员变动
  * A member was made admin or lost admin
+ * Divergence: The code serialises unsetting an admin as `un_set` (the spec says `unset`); both are accepted.
  */
 export interface GroupAdminEvent<I64 extends Int64Repr = number> {
   /**
@@ -566,7 +612,7 @@ export interface GroupAdminEvent<I64 extends Int64Repr = number> {
    * 设置 set，取消 unset
    * set or unset
    */
-  sub_type: 'set' | 'unset';
+  sub_type: 'set' | 'unset' | 'un_set';
   /**
    * 群号
    * Group number
@@ -730,39 +776,6 @@ export interface GroupBanEvent<I64 extends Int64Repr = number> {
 }
 
 /**
- * 好友添加
- * A new friend was added
- */
-export interface FriendAddEvent<I64 extends Int64Repr = number> {
-  /**
-   * 事件发生的时间戳
-   * Event time (Unix seconds)
-   * Unit: seconds.
-   */
-  time: I64;
-  /**
-   * 收到事件的机器人 QQ 号
-   * QQ number of the bot that received the event
-   */
-  self_id: I64;
-  /**
-   * 上报类型
-   * Post type
-   */
-  post_type: 'notice';
-  /**
-   * 通知类型
-   * Notice type
-   */
-  notice_type: 'friend_add';
-  /**
-   * 新好友 QQ 号
-   * QQ number of the new friend
-   */
-  user_id: I64;
-}
-
-/**
  * 群消息撤回
  * A group message was recalled
  * Divergence: The spec's table says message_id is int64 here; it is the id of a message event and of delete_msg (int32 there), so it is typed as they are.
@@ -814,7 +827,7 @@ export interface GroupRecallEvent<I64 extends Int64Repr = number> {
 /**
  * 好友消息撤回
  * A friend recalled a private message
- * Divergence: The spec's table says message_id is int64; typed int32 as in message events and delete_msg.
+ * Divergence: Newer docs call this notice `private_recall`; the code's notice type enum serialises `friend_recall`, which the schema follows.
  */
 export interface FriendRecallEvent<I64 extends Int64Repr = number> {
   /**
@@ -848,11 +861,16 @@ export interface FriendRecallEvent<I64 extends Int64Repr = number> {
    * Id of the recalled message
    */
   message_id: number;
+  /**
+   * 操作者 QQ 号
+   * Operator QQ number
+   */
+  operator_id?: I64;
 }
 
 /**
- * 群内戳一戳
- * Someone poked a member in a group
+ * 头像戳一戳：群内（带 group_id）或私聊（带 sender_id）
+ * A poke, in a group (with group_id) or in a private chat (with sender_id)
  */
 export interface PokeEvent<I64 extends Int64Repr = number> {
   /**
@@ -882,10 +900,10 @@ export interface PokeEvent<I64 extends Int64Repr = number> {
    */
   sub_type: 'poke';
   /**
-   * 群号
-   * Group number
+   * 群号（仅群聊）
+   * Group number (groups only)
    */
-  group_id: I64;
+  group_id?: I64;
   /**
    * 发送者 QQ 号
    * QQ number of who poked
@@ -896,102 +914,12 @@ export interface PokeEvent<I64 extends Int64Repr = number> {
    * QQ number of who was poked
    */
   target_id: I64;
-}
-
-/**
- * 群红包运气王
- * The luckiest receiver of a group red packet
- */
-export interface LuckyKingEvent<I64 extends Int64Repr = number> {
   /**
-   * 事件发生的时间戳
-   * Event time (Unix seconds)
-   * Unit: seconds.
+   * 好友 QQ（仅私聊）
+   * Friend QQ number (private chats only)
    */
-  time: I64;
-  /**
-   * 收到事件的机器人 QQ 号
-   * QQ number of the bot that received the event
-   */
-  self_id: I64;
-  /**
-   * 上报类型
-   * Post type
-   */
-  post_type: 'notice';
-  /**
-   * 通知类型
-   * Notice type
-   */
-  notice_type: 'notify';
-  /**
-   * 提示类型
-   * Notify type
-   */
-  sub_type: 'lucky_king';
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 红包发送者 QQ 号
-   * QQ number of the red packet's sender
-   */
-  user_id: I64;
-  /**
-   * 运气王 QQ 号
-   * QQ number of the lucky king
-   */
-  target_id: I64;
-}
-
-/**
- * 群成员荣誉变更
- * A member's group honor changed
- */
-export interface HonorEvent<I64 extends Int64Repr = number> {
-  /**
-   * 事件发生的时间戳
-   * Event time (Unix seconds)
-   * Unit: seconds.
-   */
-  time: I64;
-  /**
-   * 收到事件的机器人 QQ 号
-   * QQ number of the bot that received the event
-   */
-  self_id: I64;
-  /**
-   * 上报类型
-   * Post type
-   */
-  post_type: 'notice';
-  /**
-   * 通知类型
-   * Notice type
-   */
-  notice_type: 'notify';
-  /**
-   * 提示类型
-   * Notify type
-   */
-  sub_type: 'honor';
-  /**
-   * 群号
-   * Group number
-   */
-  group_id: I64;
-  /**
-   * 荣誉类型：龙王 talkative，群聊之火 performer，快乐源泉 emotion
-   * talkative (dragon king), performer (group's fire) or emotion (source of joy)
-   */
-  honor_type: 'talkative' | 'performer' | 'emotion';
-  /**
-   * 成员 QQ 号
-   * QQ number of the member
-   */
-  user_id: I64;
+  sender_id?: I64;
+  poke_detail?: PokeDetail;
 }
 
 /**
@@ -1961,13 +1889,14 @@ export type GroupRole = 'owner' | 'admin' | 'member';
 /**
  * 匿名用户信息（群消息事件的 anonymous 字段）
  * Anonymous sender, as in the `anonymous` field of group message events
+ * Divergence: Shamrock's anonymous object carries only `name` (the docs strike anonymous messages through).
  */
 export interface Anonymous<I64 extends Int64Repr = number> {
   /**
    * 匿名用户 ID
    * Anonymous user id
    */
-  id: I64;
+  id?: I64;
   /**
    * 匿名用户名称
    * Anonymous user name
@@ -1977,7 +1906,7 @@ export interface Anonymous<I64 extends Int64Repr = number> {
    * 匿名用户 flag，在调用禁言 API 时需要传入
    * Anonymous flag (needed to ban the user)
    */
-  flag: string;
+  flag?: string;
 }
 
 /**
@@ -2701,6 +2630,720 @@ export interface GroupRequest<I64 extends Int64Repr = number> {
    * Flag for set_group_add_request
    */
   flag: string;
+}
+
+/** Delivered in place of a MessageSentEvent whose `message_type` is unknown, so newer servers do not break older clients. */
+export interface UnknownMessageSentEvent {
+  /** A MessageSentEvent variant this schema does not know (yet). */
+  message_type: 'unknown';
+  /** The variant exactly as received. */
+  raw: {
+      message_type: string;
+    };
+}
+
+/**
+ * 自身发送的消息（post_type 为 message_sent），数据与消息事件一致；默认不上报
+ * A message the bot itself sent (post_type message_sent; off by default); the same data as a message event
+ */
+export type MessageSentEvent<I64 extends Int64Repr = number> = PrivateMessageSentEvent<I64> | GroupMessageSentEvent<I64> | UnknownMessageSentEvent;
+/**
+ * 自身发送的消息（post_type 为 message_sent），数据与消息事件一致；默认不上报
+ * A message the bot itself sent (post_type message_sent; off by default); the same data as a message event
+ * Input shape of `MessageSentEvent`: fields with a default may be omitted.
+ */
+export type MessageSentEventInput<I64 extends Int64Repr = number> = PrivateMessageSentEventInput<I64> | GroupMessageSentEventInput<I64> | UnknownMessageSentEvent;
+
+/**
+ * 自身发送的私聊消息
+ * A private message the bot sent
+ */
+export interface PrivateMessageSentEvent<I64 extends Int64Repr = number> {
+  /**
+   * 时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message_sent';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'private';
+  /**
+   * 消息子类型：好友 friend，群临时消息 group，群消息（自身操作）group_self，其他 other
+   * friend, group (temporary session), group_self (the bot's own, in a group) or other
+   */
+  sub_type: 'friend' | 'group' | 'group_self' | 'other';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 消息目标（私聊）
+   * Message target (private chats)
+   */
+  target_id?: I64;
+  /**
+   * 临时聊天来源（私聊）：0 群聊，1 QQ咨询，2 查找，3 QQ电影，4 热聊，6 验证消息，7 多人聊天，8 约会，9 通讯录；-1 未知
+   * Source of a temporary chat: 0 group, 1 consultation, 2 search, 3 QQ movie, 4 hot chat, 6 verification, 7 discussion, 8 dating, 9 contacts; -1 unknown
+   */
+  temp_source?: number;
+  /**
+   * 消息接收者，群聊为群号，私聊为目标 QQ
+   * Receiver: the group number in groups, the target QQ number in private chats
+   */
+  peer_id: I64;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: Message;
+  /**
+   * CQ 码格式消息
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息
+   * Sender info
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 自身发送的私聊消息
+ * A private message the bot sent
+ * Input shape of `PrivateMessageSentEvent`: fields with a default may be omitted.
+ */
+export interface PrivateMessageSentEventInput<I64 extends Int64Repr = number> {
+  /**
+   * 时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message_sent';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'private';
+  /**
+   * 消息子类型：好友 friend，群临时消息 group，群消息（自身操作）group_self，其他 other
+   * friend, group (temporary session), group_self (the bot's own, in a group) or other
+   */
+  sub_type: 'friend' | 'group' | 'group_self' | 'other';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 消息目标（私聊）
+   * Message target (private chats)
+   */
+  target_id?: I64;
+  /**
+   * 临时聊天来源（私聊）：0 群聊，1 QQ咨询，2 查找，3 QQ电影，4 热聊，6 验证消息，7 多人聊天，8 约会，9 通讯录；-1 未知
+   * Source of a temporary chat: 0 group, 1 consultation, 2 search, 3 QQ movie, 4 hot chat, 6 verification, 7 discussion, 8 dating, 9 contacts; -1 unknown
+   */
+  temp_source?: number;
+  /**
+   * 消息接收者，群聊为群号，私聊为目标 QQ
+   * Receiver: the group number in groups, the target QQ number in private chats
+   */
+  peer_id: I64;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+  /**
+   * CQ 码格式消息
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息
+   * Sender info
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 自身发送的群消息
+ * A group message the bot sent
+ */
+export interface GroupMessageSentEvent<I64 extends Int64Repr = number> {
+  /**
+   * 时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message_sent';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'group';
+  /**
+   * 消息子类型
+   * normal, anonymous, notice or group_self
+   */
+  sub_type: 'normal' | 'anonymous' | 'notice' | 'group_self';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 消息接收者，群聊为群号，私聊为目标 QQ
+   * Receiver: the group number in groups, the target QQ number in private chats
+   */
+  peer_id: I64;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: Message;
+  /**
+   * CQ 码格式消息
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息
+   * Sender info
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 自身发送的群消息
+ * A group message the bot sent
+ * Input shape of `GroupMessageSentEvent`: fields with a default may be omitted.
+ */
+export interface GroupMessageSentEventInput<I64 extends Int64Repr = number> {
+  /**
+   * 时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message_sent';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'group';
+  /**
+   * 消息子类型
+   * normal, anonymous, notice or group_self
+   */
+  sub_type: 'normal' | 'anonymous' | 'notice' | 'group_self';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 消息接收者，群聊为群号，私聊为目标 QQ
+   * Receiver: the group number in groups, the target QQ number in private chats
+   */
+  peer_id: I64;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+  /**
+   * CQ 码格式消息
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息
+   * Sender info
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 频道消息（message_type 为 guild，sub_type 为 channel）
+ * A guild channel message (message_type guild, sub_type channel)
+ * Divergence: The docs name the message type only; the fields are those of the one message data class the code serialises for every message type (no guild or channel id field in it).
+ */
+export interface GuildMessageEvent<I64 extends Int64Repr = number> {
+  /**
+   * 时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'guild';
+  /**
+   * 消息子类型
+   * Sub type (channel)
+   */
+  sub_type: 'channel';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 发送者 ID
+   * Sender id
+   */
+  user_id: I64;
+  /**
+   * 消息接收者，群聊为群号，私聊为目标 QQ
+   * Receiver: the group number in groups, the target QQ number in private chats
+   */
+  peer_id?: I64;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: Message;
+  /**
+   * CQ 码格式消息
+   * Raw message (CQ code)
+   */
+  raw_message?: string;
+  /**
+   * 字体
+   * Font
+   */
+  font?: number;
+  /**
+   * 发送人信息
+   * Sender info
+   */
+  sender?: Sender<I64>;
+}
+
+/**
+ * 频道消息（message_type 为 guild，sub_type 为 channel）
+ * A guild channel message (message_type guild, sub_type channel)
+ * Divergence: The docs name the message type only; the fields are those of the one message data class the code serialises for every message type (no guild or channel id field in it).
+ * Input shape of `GuildMessageEvent`: fields with a default may be omitted.
+ */
+export interface GuildMessageEventInput<I64 extends Int64Repr = number> {
+  /**
+   * 时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'guild';
+  /**
+   * 消息子类型
+   * Sub type (channel)
+   */
+  sub_type: 'channel';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 发送者 ID
+   * Sender id
+   */
+  user_id: I64;
+  /**
+   * 消息接收者，群聊为群号，私聊为目标 QQ
+   * Receiver: the group number in groups, the target QQ number in private chats
+   */
+  peer_id?: I64;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+  /**
+   * CQ 码格式消息
+   * Raw message (CQ code)
+   */
+  raw_message?: string;
+  /**
+   * 字体
+   * Font
+   */
+  font?: number;
+  /**
+   * 发送人信息
+   * Sender info
+   */
+  sender?: Sender<I64>;
+}
+
+/**
+ * 群成员名片变动
+ * A member's group card changed
+ */
+export interface GroupCardEvent<I64 extends Int64Repr = number> {
+  /**
+   * 时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'group_card';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 变动成员 QQ
+   * Member QQ number
+   */
+  user_id: I64;
+  /**
+   * 新名片
+   * New card
+   */
+  card_new: string;
+  /**
+   * 旧名片
+   * Old card
+   */
+  card_old: string;
+}
+
+/**
+ * 精华消息
+ * A message was added to or removed from the group's essence messages
+ * Divergence: The docs type message_id int64; the code sends an Int, the id of message events, so it is typed as they are.
+ */
+export interface EssenceEvent<I64 extends Int64Repr = number> {
+  /**
+   * 时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'essence';
+  /**
+   * 子类型（add/delete）
+   * add or delete
+   */
+  sub_type: 'add' | 'delete';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 发送者 QQ
+   * QQ number of the message's sender
+   */
+  sender_id: I64;
+  /**
+   * 操作者 QQ
+   * Operator QQ number
+   */
+  operator_id: I64;
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+}
+
+/**
+ * 私聊文件上传
+ * A file was sent in a private chat
+ * Divergence: The docs list the uploader as `sender`; the data class the code serialises has `sender_id` (and no `sender`), which the schema follows. The file's `exppire` in the docs is `expire` in the code.
+ */
+export interface PrivateUploadEvent<I64 extends Int64Repr = number> {
+  /**
+   * 时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'private_upload';
+  /**
+   * 上传者 QQ
+   * Uploader QQ number
+   */
+  user_id: I64;
+  /**
+   * 上传者 QQ
+   * Uploader QQ number
+   */
+  sender_id?: I64;
+  private_file: PrivateUploadFile<I64>;
+}
+
+/**
+ * 私聊文件信息
+ * The privately sent file
+ */
+export interface PrivateUploadFile<I64 extends Int64Repr = number> {
+  /**
+   * 文件 ID
+   * File id
+   */
+  id: string;
+  /**
+   * 文件名
+   * File name
+   */
+  name: string;
+  /**
+   * 文件大小（字节数）
+   * Size in bytes
+   */
+  size: I64;
+  /**
+   * 子文件 ID
+   * Sub-file id
+   */
+  sub_id: string;
+  /**
+   * 下载地址
+   * Download URL
+   */
+  url: string;
+  /**
+   * 文件过期时间
+   * Expiry time
+   */
+  expire: I64;
+}
+
+/**
+ * 群头衔变更
+ * A member got a new special title
+ */
+export interface TitleEvent<I64 extends Int64Repr = number> {
+  /**
+   * 时间戳
+   * Event time (Unix seconds)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 机器人 QQ
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'notify';
+  /**
+   * 提示类型
+   * Notify type
+   */
+  sub_type: 'title';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 成员 QQ
+   * Member QQ number
+   */
+  user_id: I64;
+  /**
+   * 获得头衔
+   * The new title
+   */
+  title: string;
+}
+
+/**
+ * 戳一戳的详细信息
+ * Details of a poke
+ */
+export interface PokeDetail {
+  /**
+   * 操作名称，如 戳了戳
+   * Action text (e.g. 戳了戳)
+   */
+  action?: string;
+  /**
+   * 后缀，未设置则为空
+   * Suffix; empty when unset
+   */
+  suffix?: string;
+  /**
+   * 操作图标
+   * Action icon URL
+   */
+  action_img_url?: string;
 }
 
 /**
@@ -7883,6 +8526,12 @@ export interface EventMap<I64 extends Int64Repr = number> {
    */
   "message.group": GroupMessageEvent<I64>;
   /**
+   * 频道消息（message_type 为 guild，sub_type 为 channel）
+   * A guild channel message (message_type guild, sub_type channel)
+   * Divergence: The docs name the message type only; the fields are those of the one message data class the code serialises for every message type (no guild or channel id field in it).
+   */
+  "message.guild": GuildMessageEvent<I64>;
+  /**
    * 群文件上传
    * A file was uploaded to a group
    */
@@ -7890,6 +8539,7 @@ export interface EventMap<I64 extends Int64Repr = number> {
   /**
    * 群管理员变动
    * A member was made admin or lost admin
+   * Divergence: The code serialises unsetting an admin as `un_set` (the spec says `unset`); both are accepted.
    */
   "notice.group_admin": GroupAdminEvent<I64>;
   /**
@@ -7908,11 +8558,6 @@ export interface EventMap<I64 extends Int64Repr = number> {
    */
   "notice.group_ban": GroupBanEvent<I64>;
   /**
-   * 好友添加
-   * A new friend was added
-   */
-  "notice.friend_add": FriendAddEvent<I64>;
-  /**
    * 群消息撤回
    * A group message was recalled
    * Divergence: The spec's table says message_id is int64 here; it is the id of a message event and of delete_msg (int32 there), so it is typed as they are.
@@ -7921,24 +8566,36 @@ export interface EventMap<I64 extends Int64Repr = number> {
   /**
    * 好友消息撤回
    * A friend recalled a private message
-   * Divergence: The spec's table says message_id is int64; typed int32 as in message events and delete_msg.
+   * Divergence: Newer docs call this notice `private_recall`; the code's notice type enum serialises `friend_recall`, which the schema follows.
    */
   "notice.friend_recall": FriendRecallEvent<I64>;
   /**
-   * 群内戳一戳
-   * Someone poked a member in a group
+   * 头像戳一戳：群内（带 group_id）或私聊（带 sender_id）
+   * A poke, in a group (with group_id) or in a private chat (with sender_id)
    */
   "notice.notify.poke": PokeEvent<I64>;
   /**
-   * 群红包运气王
-   * The luckiest receiver of a group red packet
+   * 群头衔变更
+   * A member got a new special title
    */
-  "notice.notify.lucky_king": LuckyKingEvent<I64>;
+  "notice.notify.title": TitleEvent<I64>;
   /**
-   * 群成员荣誉变更
-   * A member's group honor changed
+   * 群成员名片变动
+   * A member's group card changed
    */
-  "notice.notify.honor": HonorEvent<I64>;
+  "notice.group_card": GroupCardEvent<I64>;
+  /**
+   * 精华消息
+   * A message was added to or removed from the group's essence messages
+   * Divergence: The docs type message_id int64; the code sends an Int, the id of message events, so it is typed as they are.
+   */
+  "notice.essence": EssenceEvent<I64>;
+  /**
+   * 私聊文件上传
+   * A file was sent in a private chat
+   * Divergence: The docs list the uploader as `sender`; the data class the code serialises has `sender_id` (and no `sender`), which the schema follows. The file's `exppire` in the docs is `expire` in the code.
+   */
+  "notice.private_upload": PrivateUploadEvent<I64>;
   /**
    * 加好友请求
    * Someone asks to become the bot's friend
@@ -7959,4 +8616,14 @@ export interface EventMap<I64 extends Int64Repr = number> {
    * Heartbeat (when heartbeat.enable is set; every heartbeat.interval ms, 15000 by default)
    */
   "meta_event.heartbeat": HeartbeatEvent<I64>;
+  /**
+   * 自身发送的私聊消息
+   * A private message the bot sent
+   */
+  "message_sent.private": PrivateMessageSentEvent<I64>;
+  /**
+   * 自身发送的群消息
+   * A group message the bot sent
+   */
+  "message_sent.group": GroupMessageSentEvent<I64>;
 }
