@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { protocol as milky } from 'qqwire/milky';
+import { eventValidators as milkyEventValidators, protocol as milky } from 'qqwire/milky';
 import { protocol as onebot11 } from 'qqwire/onebot11';
 import { protocol as gocqhttp } from 'qqwire/gocqhttp';
 import { protocol as shamrock } from 'qqwire/shamrock';
@@ -158,6 +158,32 @@ describe('validation policy', () => {
       }
     });
   }
+});
+
+describe('validators per event name (what the generated create…EventHub binds)', () => {
+  it('the generated validator of the name decides, with the policy of results (default warn: reported and delivered)', () => {
+    const errors: Error[] = [];
+    const hub = createEventHub({ protocol: milky, validators: milkyEventValidators, onError: (e) => errors.push(e) });
+    const got: unknown[] = [];
+    hub.on('group_mute', (e) => void got.push(e));
+    const bad = { event_type: 'group_mute', time: 1, self_id: 10001, data: { group_id: 'x', user_id: 10001, operator_id: 10001, duration: 60 } };
+    hub.onEvent(bad, info);
+    assert.deepEqual(got, [bad]);
+    assert.equal(errors.length, 1);
+    assert.deepEqual((errors[0] as EventValidationError).issues.map((i) => i.path), ['/data/group_id']);
+  });
+
+  it('a name with no own entry (a newer event, or an Object.prototype key) falls back to `validate`, else is not validated', () => {
+    const asked: string[] = [];
+    const errors: Error[] = [];
+    const hub = createEventHub({ protocol: milky, validators: milkyEventValidators, validate: (name) => void asked.push(name), validation: 'throw', onError: (e) => errors.push(e) });
+    let all = 0;
+    hub.on('*', () => void all++);
+    for (const name of ['group_disband', 'toString', '__proto__', 'constructor']) hub.onEvent({ event_type: name }, info);
+    assert.deepEqual(asked, ['group_disband', 'toString', '__proto__', 'constructor']);
+    assert.equal(all, 4);
+    assert.deepEqual(errors, []);
+  });
 });
 
 it('a protocol without transport.events cannot make a hub', () => {
