@@ -1201,11 +1201,10 @@ export interface PrivateMessageQuickOperation {
    */
   reply?: Message;
   /**
-   * 回复内容是否作为纯文本发送（不解析 CQ 码），仅 reply 为字符串时有效
-   * Send a string reply as plain text (no CQ codes)
-   * @default false
+   * 回复内容是否作为纯文本发送（不解析 CQ 码），仅 reply 为字符串时有效；默认不转义
+   * Send a string reply as plain text (no CQ codes); default false
    */
-  auto_escape: boolean;
+  auto_escape?: boolean;
 }
 
 /**
@@ -1220,9 +1219,8 @@ export interface PrivateMessageQuickOperationInput {
    */
   reply?: MessageInput;
   /**
-   * 回复内容是否作为纯文本发送（不解析 CQ 码），仅 reply 为字符串时有效
-   * Send a string reply as plain text (no CQ codes)
-   * @default false
+   * 回复内容是否作为纯文本发送（不解析 CQ 码），仅 reply 为字符串时有效；默认不转义
+   * Send a string reply as plain text (no CQ codes); default false
    */
   auto_escape?: boolean;
 }
@@ -1238,42 +1236,36 @@ export interface GroupMessageQuickOperation {
    */
   reply?: Message;
   /**
-   * 回复内容是否作为纯文本发送（不解析 CQ 码），仅 reply 为字符串时有效
-   * Send a string reply as plain text (no CQ codes)
-   * @default false
+   * 回复内容是否作为纯文本发送（不解析 CQ 码），仅 reply 为字符串时有效；默认不转义
+   * Send a string reply as plain text (no CQ codes); default false
    */
-  auto_escape: boolean;
+  auto_escape?: boolean;
   /**
-   * 是否在回复开头 at 发送者，匿名发送者无效
-   * @ the sender at the start of the reply (not for anonymous senders)
-   * @default true
+   * 是否在回复开头 at 发送者，匿名发送者无效；默认 at
+   * @ the sender at the start of the reply (not for anonymous senders); default true
    */
-  at_sender: boolean;
+  at_sender?: boolean;
   /**
-   * 撤回该条消息
-   * Recall the message
-   * @default false
+   * 撤回该条消息；默认不撤回
+   * Recall the message; default false
    */
-  delete: boolean;
+  delete?: boolean;
   /**
-   * 把发送者踢出群组（不拒绝其后续加群请求），匿名发送者无效
-   * Kick the sender (later join requests are not refused; not for anonymous senders)
-   * @default false
+   * 把发送者踢出群组（不拒绝其后续加群请求），匿名发送者无效；默认不踢
+   * Kick the sender (later join requests are not refused; not for anonymous senders); default false
    */
-  kick: boolean;
+  kick?: boolean;
   /**
-   * 把发送者禁言 ban_duration 时长，对匿名用户也有效
-   * Mute the sender for ban_duration (works on anonymous senders too)
-   * @default false
+   * 把发送者禁言 ban_duration 时长，对匿名用户也有效；默认不禁言
+   * Mute the sender for ban_duration (works on anonymous senders too); default false
    */
-  ban: boolean;
+  ban?: boolean;
   /**
    * 禁言时长，默认 30 分钟
-   * Mute duration in seconds (30 minutes by default)
+   * Mute duration in seconds; default 1800 (30 minutes)
    * Unit: seconds.
-   * @default 1800
    */
-  ban_duration: number;
+  ban_duration?: number;
 }
 
 /**
@@ -1288,40 +1280,34 @@ export interface GroupMessageQuickOperationInput {
    */
   reply?: MessageInput;
   /**
-   * 回复内容是否作为纯文本发送（不解析 CQ 码），仅 reply 为字符串时有效
-   * Send a string reply as plain text (no CQ codes)
-   * @default false
+   * 回复内容是否作为纯文本发送（不解析 CQ 码），仅 reply 为字符串时有效；默认不转义
+   * Send a string reply as plain text (no CQ codes); default false
    */
   auto_escape?: boolean;
   /**
-   * 是否在回复开头 at 发送者，匿名发送者无效
-   * @ the sender at the start of the reply (not for anonymous senders)
-   * @default true
+   * 是否在回复开头 at 发送者，匿名发送者无效；默认 at
+   * @ the sender at the start of the reply (not for anonymous senders); default true
    */
   at_sender?: boolean;
   /**
-   * 撤回该条消息
-   * Recall the message
-   * @default false
+   * 撤回该条消息；默认不撤回
+   * Recall the message; default false
    */
   delete?: boolean;
   /**
-   * 把发送者踢出群组（不拒绝其后续加群请求），匿名发送者无效
-   * Kick the sender (later join requests are not refused; not for anonymous senders)
-   * @default false
+   * 把发送者踢出群组（不拒绝其后续加群请求），匿名发送者无效；默认不踢
+   * Kick the sender (later join requests are not refused; not for anonymous senders); default false
    */
   kick?: boolean;
   /**
-   * 把发送者禁言 ban_duration 时长，对匿名用户也有效
-   * Mute the sender for ban_duration (works on anonymous senders too)
-   * @default false
+   * 把发送者禁言 ban_duration 时长，对匿名用户也有效；默认不禁言
+   * Mute the sender for ban_duration (works on anonymous senders too); default false
    */
   ban?: boolean;
   /**
    * 禁言时长，默认 30 分钟
-   * Mute duration in seconds (30 minutes by default)
+   * Mute duration in seconds; default 1800 (30 minutes)
    * Unit: seconds.
-   * @default 1800
    */
   ban_duration?: number;
 }

@@ -22758,19 +22758,13 @@ return errors === 0;
 }
 
 const rawPrivateMessageQuickOperation = validate90;
-const schema55 = {"type":"object","properties":{"reply":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"}},"required":["auto_escape"]};
+const schema55 = {"type":"object","properties":{"reply":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"}}};
 
 function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.auto_escape === undefined) && (missing0 = "auto_escape")){
-validate90.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
 if(data.reply !== undefined){
 const _errs1 = errors;
 if(!(validate24.call(this, data.reply, {instancePath:instancePath+"/reply",parentData:data,parentDataProperty:"reply",rootData}))){
@@ -22793,7 +22787,6 @@ var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
-}
 }
 }
 }
@@ -22849,19 +22842,13 @@ return errors === 0;
 }
 
 const rawGroupMessageQuickOperation = validate94;
-const schema57 = {"type":"object","properties":{"reply":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"delete":{"type":"boolean"},"kick":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":0}},"required":["auto_escape","at_sender","delete","kick","ban","ban_duration"]};
+const schema57 = {"type":"object","properties":{"reply":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"delete":{"type":"boolean"},"kick":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":0}}};
 
 function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((data.auto_escape === undefined) && (missing0 = "auto_escape")) || ((data.at_sender === undefined) && (missing0 = "at_sender"))) || ((data.delete === undefined) && (missing0 = "delete"))) || ((data.kick === undefined) && (missing0 = "kick"))) || ((data.ban === undefined) && (missing0 = "ban"))) || ((data.ban_duration === undefined) && (missing0 = "ban_duration"))){
-validate94.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
 if(data.reply !== undefined){
 const _errs1 = errors;
 if(!(validate24.call(this, data.reply, {instancePath:instancePath+"/reply",parentData:data,parentDataProperty:"reply",rootData}))){
@@ -22953,7 +22940,6 @@ var valid0 = _errs12 === errors;
 }
 else {
 var valid0 = true;
-}
 }
 }
 }

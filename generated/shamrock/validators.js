@@ -29452,19 +29452,13 @@ return errors === 0;
 }
 
 const rawPrivateMessageQuickOperation = validate95;
-const schema52 = {"type":"object","properties":{"reply":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"}},"required":["auto_escape"]};
+const schema52 = {"type":"object","properties":{"reply":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"}}};
 
 function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.auto_escape === undefined) && (missing0 = "auto_escape")){
-validate95.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
 if(data.reply !== undefined){
 const _errs1 = errors;
 if(!(validate24.call(this, data.reply, {instancePath:instancePath+"/reply",parentData:data,parentDataProperty:"reply",rootData}))){
@@ -29487,7 +29481,6 @@ var valid0 = _errs2 === errors;
 }
 else {
 var valid0 = true;
-}
 }
 }
 }
@@ -29543,19 +29536,13 @@ return errors === 0;
 }
 
 const rawGroupMessageQuickOperation = validate99;
-const schema54 = {"type":"object","properties":{"reply":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"delete":{"type":"boolean"},"kick":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":0}},"required":["auto_escape","at_sender","delete","kick","ban","ban_duration"]};
+const schema54 = {"type":"object","properties":{"reply":{"$ref":"#/$defs/Message"},"auto_escape":{"type":"boolean"},"at_sender":{"type":"boolean"},"delete":{"type":"boolean"},"kick":{"type":"boolean"},"ban":{"type":"boolean"},"ban_duration":{"type":"integer","minimum":0}}};
 
 function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((((data.auto_escape === undefined) && (missing0 = "auto_escape")) || ((data.at_sender === undefined) && (missing0 = "at_sender"))) || ((data.delete === undefined) && (missing0 = "delete"))) || ((data.kick === undefined) && (missing0 = "kick"))) || ((data.ban === undefined) && (missing0 = "ban"))) || ((data.ban_duration === undefined) && (missing0 = "ban_duration"))){
-validate99.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
 if(data.reply !== undefined){
 const _errs1 = errors;
 if(!(validate24.call(this, data.reply, {instancePath:instancePath+"/reply",parentData:data,parentDataProperty:"reply",rootData}))){
@@ -29647,7 +29634,6 @@ var valid0 = _errs12 === errors;
 }
 else {
 var valid0 = true;
-}
 }
 }
 }
