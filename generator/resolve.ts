@@ -30,6 +30,8 @@ interface State {
   infoWhere: Where;
   types: Map<string, Entry<SchemaNode>>;
   actions: Map<string, Entry<Record<string, unknown>>>;
+  /** Action variants an ancestor declares: one this protocol's `action-variants` leaves out is dropped from its actions. */
+  ancestorVariants: ReadonlySet<string>;
 }
 
 const REF = /^(?:([A-Za-z0-9_.-]+\.ya?ml))?#\/types\/([A-Za-z0-9]+)$/;
@@ -118,7 +120,12 @@ function inherit(folder: LoadedFolder, pfile: LoadedFile, parent: State | undefi
   const info = parent ? { ...clone(parent.info), ...clone(own) } : clone(own);
   if (!parent) delete info['extends'];
   const copy = <T>(table: Map<string, Entry<T>> | undefined) => new Map(table ? [...table].map(([k, v]) => [k, { ...v, value: clone(v.value) }]) : []);
-  return { id: folder.id, info, infoWhere: { file: pfile, pointer: '/protocol' }, types: copy(parent?.types), actions: copy(parent?.actions) };
+  const ancestorVariants = new Set(parent ? [...parent.ancestorVariants, ...variantNames(parent.info)] : []);
+  return { id: folder.id, info, infoWhere: { file: pfile, pointer: '/protocol' }, types: copy(parent?.types), actions: copy(parent?.actions), ancestorVariants };
+}
+
+function variantNames(info: Record<string, unknown>): string[] {
+  return ((info['action-variants'] as IRProtocolInfo['action-variants'] | undefined) ?? []).map((v) => v.name);
 }
 
 /** The folder's own types and actions, refs normalised; a name defined twice names both places. */
@@ -427,6 +434,8 @@ function expandActions(state: State, nodes: Normalised['actions'], problems: Sch
     for (const alias of aliases) table.add({ ...base, name: alias, aliasOf: name }, entry.where);
     for (const [i, vname] of ((a['variants'] as string[] | undefined) ?? []).entries()) {
       const v = variants.find((x) => x.name === vname);
+      // An inherited variant this protocol's `action-variants` leaves out: the server does not have it.
+      if (!v && state.ancestorVariants.has(vname)) continue;
       if (!v) {
         const guess = nearest(vname, variants.map((x) => x.name));
         problems.push(errorAt(entry.where.file, `${entry.where.pointer}/variants/${i}`, `no action variant "${vname}" in protocol.action-variants${guess ? ` (did you mean "${guess}"?)` : ''}`));
