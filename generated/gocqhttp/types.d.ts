@@ -193,7 +193,7 @@ export type MetaEventInput<I64 extends Int64Repr = number> = LifecycleEvent<I64>
 export interface PrivateMessageEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -267,7 +267,7 @@ export interface PrivateMessageEvent<I64 extends Int64Repr = number> {
 export interface PrivateMessageEventInput<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -340,7 +340,7 @@ export interface PrivateMessageEventInput<I64 extends Int64Repr = number> {
 export interface GroupMessageEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -414,7 +414,7 @@ export interface GroupMessageEvent<I64 extends Int64Repr = number> {
 export interface GroupMessageEventInput<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -487,7 +487,7 @@ export interface GroupMessageEventInput<I64 extends Int64Repr = number> {
 export interface GroupUploadEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -553,7 +553,7 @@ export interface GroupUploadFile<I64 extends Int64Repr = number> {
 export interface GroupAdminEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -596,7 +596,7 @@ export interface GroupAdminEvent<I64 extends Int64Repr = number> {
 export interface GroupDecreaseEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -644,7 +644,7 @@ export interface GroupDecreaseEvent<I64 extends Int64Repr = number> {
 export interface GroupIncreaseEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -692,7 +692,7 @@ export interface GroupIncreaseEvent<I64 extends Int64Repr = number> {
 export interface GroupBanEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -746,7 +746,7 @@ export interface GroupBanEvent<I64 extends Int64Repr = number> {
 export interface FriendAddEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -780,7 +780,7 @@ export interface FriendAddEvent<I64 extends Int64Repr = number> {
 export interface GroupRecallEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -829,7 +829,7 @@ export interface GroupRecallEvent<I64 extends Int64Repr = number> {
 export interface FriendRecallEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -867,7 +867,7 @@ export interface FriendRecallEvent<I64 extends Int64Repr = number> {
 export interface PokeEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -920,7 +920,7 @@ export interface PokeEvent<I64 extends Int64Repr = number> {
 export interface LuckyKingEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -968,7 +968,7 @@ export interface LuckyKingEvent<I64 extends Int64Repr = number> {
 export interface HonorEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -1016,7 +1016,7 @@ export interface HonorEvent<I64 extends Int64Repr = number> {
 export interface FriendRequestEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -1059,7 +1059,7 @@ export interface FriendRequestEvent<I64 extends Int64Repr = number> {
 export interface GroupRequestEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -1112,7 +1112,7 @@ export interface GroupRequestEvent<I64 extends Int64Repr = number> {
 export interface LifecycleEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -1145,7 +1145,7 @@ export interface LifecycleEvent<I64 extends Int64Repr = number> {
 export interface HeartbeatEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2304,7 +2304,7 @@ export type MessageSentEventInput<I64 extends Int64Repr = number> = PrivateMessa
 export interface PrivateMessageSentEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2378,7 +2378,7 @@ export interface PrivateMessageSentEvent<I64 extends Int64Repr = number> {
 export interface PrivateMessageSentEventInput<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2451,7 +2451,7 @@ export interface PrivateMessageSentEventInput<I64 extends Int64Repr = number> {
 export interface GroupMessageSentEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2525,7 +2525,7 @@ export interface GroupMessageSentEvent<I64 extends Int64Repr = number> {
 export interface GroupMessageSentEventInput<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2598,7 +2598,7 @@ export interface GroupMessageSentEventInput<I64 extends Int64Repr = number> {
 export interface GuildMessageEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2662,7 +2662,7 @@ export interface GuildMessageEvent<I64 extends Int64Repr = number> {
 export interface GuildMessageEventInput<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2725,7 +2725,7 @@ export interface GuildMessageEventInput<I64 extends Int64Repr = number> {
 export interface GroupCardEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2773,7 +2773,7 @@ export interface GroupCardEvent<I64 extends Int64Repr = number> {
 export interface OfflineFileEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2829,7 +2829,7 @@ export interface OfflineFile<I64 extends Int64Repr = number> {
 export interface ClientStatusEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2867,7 +2867,7 @@ export interface ClientStatusEvent<I64 extends Int64Repr = number> {
 export interface EssenceEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2920,7 +2920,7 @@ export interface EssenceEvent<I64 extends Int64Repr = number> {
 export interface TitleEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2968,7 +2968,7 @@ export interface TitleEvent<I64 extends Int64Repr = number> {
 export interface MessageReactionsUpdatedEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -3021,7 +3021,7 @@ export interface MessageReactionsUpdatedEvent<I64 extends Int64Repr = number> {
 export interface ChannelUpdatedEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -3079,7 +3079,7 @@ export interface ChannelUpdatedEvent<I64 extends Int64Repr = number> {
 export interface ChannelCreatedEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -3132,7 +3132,7 @@ export interface ChannelCreatedEvent<I64 extends Int64Repr = number> {
 export interface ChannelDestroyedEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;

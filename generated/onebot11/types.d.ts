@@ -193,7 +193,7 @@ export type MetaEventInput<I64 extends Int64Repr = number> = LifecycleEvent<I64>
 export interface PrivateMessageEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -257,7 +257,7 @@ export interface PrivateMessageEvent<I64 extends Int64Repr = number> {
 export interface PrivateMessageEventInput<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -320,7 +320,7 @@ export interface PrivateMessageEventInput<I64 extends Int64Repr = number> {
 export interface GroupMessageEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -394,7 +394,7 @@ export interface GroupMessageEvent<I64 extends Int64Repr = number> {
 export interface GroupMessageEventInput<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -467,7 +467,7 @@ export interface GroupMessageEventInput<I64 extends Int64Repr = number> {
 export interface GroupUploadEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -533,7 +533,7 @@ export interface GroupUploadFile<I64 extends Int64Repr = number> {
 export interface GroupAdminEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -576,7 +576,7 @@ export interface GroupAdminEvent<I64 extends Int64Repr = number> {
 export interface GroupDecreaseEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -624,7 +624,7 @@ export interface GroupDecreaseEvent<I64 extends Int64Repr = number> {
 export interface GroupIncreaseEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -672,7 +672,7 @@ export interface GroupIncreaseEvent<I64 extends Int64Repr = number> {
 export interface GroupBanEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -726,7 +726,7 @@ export interface GroupBanEvent<I64 extends Int64Repr = number> {
 export interface FriendAddEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -760,7 +760,7 @@ export interface FriendAddEvent<I64 extends Int64Repr = number> {
 export interface GroupRecallEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -809,7 +809,7 @@ export interface GroupRecallEvent<I64 extends Int64Repr = number> {
 export interface FriendRecallEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -847,7 +847,7 @@ export interface FriendRecallEvent<I64 extends Int64Repr = number> {
 export interface PokeEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -895,7 +895,7 @@ export interface PokeEvent<I64 extends Int64Repr = number> {
 export interface LuckyKingEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -943,7 +943,7 @@ export interface LuckyKingEvent<I64 extends Int64Repr = number> {
 export interface HonorEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -991,7 +991,7 @@ export interface HonorEvent<I64 extends Int64Repr = number> {
 export interface FriendRequestEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -1034,7 +1034,7 @@ export interface FriendRequestEvent<I64 extends Int64Repr = number> {
 export interface GroupRequestEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -1087,7 +1087,7 @@ export interface GroupRequestEvent<I64 extends Int64Repr = number> {
 export interface LifecycleEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -1120,7 +1120,7 @@ export interface LifecycleEvent<I64 extends Int64Repr = number> {
 export interface HeartbeatEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;

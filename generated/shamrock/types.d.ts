@@ -203,7 +203,7 @@ export type MetaEventInput<I64 extends Int64Repr = number> = LifecycleEvent<I64>
 export interface PrivateMessageEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -282,7 +282,7 @@ export interface PrivateMessageEvent<I64 extends Int64Repr = number> {
 export interface PrivateMessageEventInput<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -360,7 +360,7 @@ export interface PrivateMessageEventInput<I64 extends Int64Repr = number> {
 export interface GroupMessageEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -439,7 +439,7 @@ export interface GroupMessageEvent<I64 extends Int64Repr = number> {
 export interface GroupMessageEventInput<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -517,7 +517,7 @@ export interface GroupMessageEventInput<I64 extends Int64Repr = number> {
 export interface GroupUploadEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -589,7 +589,7 @@ export interface GroupUploadFile<I64 extends Int64Repr = number> {
 export interface GroupAdminEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -632,7 +632,7 @@ export interface GroupAdminEvent<I64 extends Int64Repr = number> {
 export interface GroupDecreaseEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -680,7 +680,7 @@ export interface GroupDecreaseEvent<I64 extends Int64Repr = number> {
 export interface GroupIncreaseEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -728,7 +728,7 @@ export interface GroupIncreaseEvent<I64 extends Int64Repr = number> {
 export interface GroupBanEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -783,7 +783,7 @@ export interface GroupBanEvent<I64 extends Int64Repr = number> {
 export interface GroupRecallEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -832,7 +832,7 @@ export interface GroupRecallEvent<I64 extends Int64Repr = number> {
 export interface FriendRecallEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -875,7 +875,7 @@ export interface FriendRecallEvent<I64 extends Int64Repr = number> {
 export interface PokeEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -929,7 +929,7 @@ export interface PokeEvent<I64 extends Int64Repr = number> {
 export interface FriendRequestEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -972,7 +972,7 @@ export interface FriendRequestEvent<I64 extends Int64Repr = number> {
 export interface GroupRequestEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -1025,7 +1025,7 @@ export interface GroupRequestEvent<I64 extends Int64Repr = number> {
 export interface LifecycleEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -1058,7 +1058,7 @@ export interface LifecycleEvent<I64 extends Int64Repr = number> {
 export interface HeartbeatEvent<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2647,7 +2647,7 @@ export type MessageSentEventInput<I64 extends Int64Repr = number> = PrivateMessa
 export interface PrivateMessageSentEvent<I64 extends Int64Repr = number> {
   /**
    * 时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2726,7 +2726,7 @@ export interface PrivateMessageSentEvent<I64 extends Int64Repr = number> {
 export interface PrivateMessageSentEventInput<I64 extends Int64Repr = number> {
   /**
    * 时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2804,7 +2804,7 @@ export interface PrivateMessageSentEventInput<I64 extends Int64Repr = number> {
 export interface GroupMessageSentEvent<I64 extends Int64Repr = number> {
   /**
    * 时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2878,7 +2878,7 @@ export interface GroupMessageSentEvent<I64 extends Int64Repr = number> {
 export interface GroupMessageSentEventInput<I64 extends Int64Repr = number> {
   /**
    * 时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -2952,7 +2952,7 @@ export interface GroupMessageSentEventInput<I64 extends Int64Repr = number> {
 export interface GuildMessageEvent<I64 extends Int64Repr = number> {
   /**
    * 时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -3022,7 +3022,7 @@ export interface GuildMessageEvent<I64 extends Int64Repr = number> {
 export interface GuildMessageEventInput<I64 extends Int64Repr = number> {
   /**
    * 时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -3090,7 +3090,7 @@ export interface GuildMessageEventInput<I64 extends Int64Repr = number> {
 export interface GroupCardEvent<I64 extends Int64Repr = number> {
   /**
    * 时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -3139,7 +3139,7 @@ export interface GroupCardEvent<I64 extends Int64Repr = number> {
 export interface EssenceEvent<I64 extends Int64Repr = number> {
   /**
    * 时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -3193,7 +3193,7 @@ export interface EssenceEvent<I64 extends Int64Repr = number> {
 export interface PrivateUploadEvent<I64 extends Int64Repr = number> {
   /**
    * 时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
@@ -3269,7 +3269,7 @@ export interface PrivateUploadFile<I64 extends Int64Repr = number> {
 export interface TitleEvent<I64 extends Int64Repr = number> {
   /**
    * 时间戳
-   * Event time (Unix seconds)
+   * Event time (Unix timestamp)
    * Unit: seconds.
    */
   time: I64;
