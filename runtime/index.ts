@@ -14,7 +14,7 @@ export { createReverseWsServer, type ReverseWsServer, type ReverseWsServerOption
 
 // ---- Events (issue 12): receivers behind runtime/events/receiver.ts and the typed hub ----
 export type { EventDeliveryInfo, EventSink, EventReceiver } from './events/receiver.js';
-export { createEventHub, EventValidationError, EventHandlerError, type EventHub, type EventHubOptions, type EventProtocol, type EventValidator, type EventMap, type EventHandler, type AnyEventHandler, type EventIteratorOptions } from './events/hub.js';
+export { createEventHub, EventValidationError, EventHandlerError, type EventHub, type EventHubOptions, type EventProtocol, type EventValidator, type EventPlans, type EventMap, type EventHandler, type AnyEventHandler, type EventIteratorOptions } from './events/hub.js';
 export { eventName, type EventNameRule } from './events/name.js';
 export { SseParser, type SseMessage } from './events/sse-parser.js';
 export { createSseReceiver, type SseReceiverOptions } from './events/sse.js';
