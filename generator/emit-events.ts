@@ -48,7 +48,7 @@ function emitEvents({ protocol: p, facts, ctx }: EmitInput): Artifact[] {
   const descriptor = { name: p.id, transport: { events: camelizeKeys(p.info.transport['events']) } };
   const js = [
     ctx.header,
-    `import { createEventHub } from 'qqwire/runtime';`,
+    `import { createEventHub } from 'qqwire/runtime/internal';`,
     `import * as v from './validators.js';`,
     '',
     `/** The ${title} facts the hub reads: the event-name rule and the deliveries. */`,
@@ -71,7 +71,7 @@ function emitEvents({ protocol: p, facts, ctx }: EmitInput): Artifact[] {
   ].join('\n');
   const dts = [
     ctx.header,
-    `import type { EventHub, EventHubOptions, Int64Mode, Int64Of, Validator } from 'qqwire/runtime';`,
+    `import type { EventHub, EventHubOptions, Int64Mode, Int64Of, Validator } from 'qqwire/runtime/internal';`,
     `import type { EventMap } from './types.js';`,
     '',
     '/** The validator of each event name. */',

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { createGocqhttpEventHub, validators as gocq, type EventMap as GocqEvents } from 'qqwire/gocqhttp';
 import { createOnebot11EventHub, protocol as onebot11, validators as ob11, type GroupMessageQuickOperation } from 'qqwire/onebot11';
 import { createShamrockEventHub, validators as shamrock } from 'qqwire/shamrock';
-import { createWebhookReceiver, type EventDeliveryInfo } from '../runtime/index.js';
+import { createWebhookReceiver, type EventDeliveryInfo } from '../runtime/events-entry.js';
 import { loadProtocolJson } from './helpers/schema-sample.js';
 
 type Payload = Record<string, unknown>;

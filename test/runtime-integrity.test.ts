@@ -15,29 +15,16 @@ import * as onebot11 from 'qqwire/onebot11';
 import * as onebot12 from 'qqwire/onebot12';
 import * as qqOfficial from 'qqwire/qq-official';
 import * as shamrock from 'qqwire/shamrock';
-import {
-  ApiError,
-  AuthError,
-  DisconnectedError,
-  HttpError,
-  Int64PrecisionError,
-  NetworkError,
-  ProtocolError,
-  RateLimitError,
-  ResponseTooLargeError,
-  ResponseValidationError,
-  UnknownActionError,
-  ValidationError,
-  createWsTransport,
-  parseJson,
-  qqOfficialOptions,
-  staticTokenAuth,
-  type ClientOptions,
-  type FetchLike,
-  type Int64Mode,
-  type ProtocolDescriptor,
-  type Validator,
-} from '../runtime/index.js';
+import { staticTokenAuth } from '../runtime/auth.js';
+import { type ClientOptions } from '../runtime/client.js';
+import { type Int64Mode } from '../runtime/decode.js';
+import { ApiError, AuthError, DisconnectedError, HttpError, Int64PrecisionError, NetworkError, ProtocolError, RateLimitError, ResponseTooLargeError, ResponseValidationError, UnknownActionError, ValidationError } from '../runtime/errors.js';
+import { type FetchLike } from '../runtime/http-transport.js';
+import { parseJson } from '../runtime/json.js';
+import { qqOfficialOptions } from '../runtime/qq-official.js';
+import { type ProtocolDescriptor } from '../runtime/transport.js';
+import { type Validator } from '../runtime/validator.js';
+import { createWsTransport } from '../runtime/ws-transport.js';
 import { MAX_NESTING } from '../runtime/decode.js';
 import { runtimeHasUndici } from '../runtime/http-transport.js';
 

@@ -1,7 +1,10 @@
 // The README's examples, type-checked (TypeScript 7, no ambient types).
 import { createOnebot11Client, createOnebot11EventHub, protocol as onebot11, type GroupMessageQuickOperation } from 'qqwire/onebot11';
 import { createQqOfficialClient, protocol as qqOfficial } from 'qqwire/qq-official';
-import { AuditPendingError, createQqGateway, createQqWebhookReceiver, createReverseWsServer, createWebhookReceiver, onEvents, qqOfficialOptions } from 'qqwire/runtime';
+import { AuditPendingError, onEvents } from 'qqwire/runtime';
+import { createQqGateway, createQqWebhookReceiver, qqOfficialOptions } from 'qqwire/runtime/qq-official';
+import { createReverseWsServer } from 'qqwire/runtime/reverse-ws';
+import { createWebhookReceiver } from 'qqwire/runtime/events';
 
 export async function examples(accessToken: string, appId: string, clientSecret: string, group_openid: string, msgId: string): Promise<void> {
   const bot = createOnebot11Client({ baseUrl: 'ws://127.0.0.1:6700', accessToken });
