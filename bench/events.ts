@@ -11,7 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { protocol as milky } from 'qqwire/milky';
 import { protocol as onebot11 } from 'qqwire/onebot11';
-import { SseParser, createEventHub, createSseReceiver, createWebhookReceiver, createWsEventReceiver, parseJson, type ProtocolDescriptor } from '../runtime/index.js';
+import { createEventHub, parseJson, type ProtocolDescriptor } from '../runtime/index.js';
+import { SseParser, createSseReceiver, createWebhookReceiver, createWsEventReceiver } from '../runtime/events-entry.js';
 
 export interface EventsBenchRow {
   delivery: string;

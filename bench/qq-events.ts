@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { protocol } from 'qqwire/qq-official';
-import { createQqGateway, createQqWebhookReceiver, qqWebhookSigner } from '../runtime/index.js';
+import { createQqGateway, createQqWebhookReceiver, qqWebhookSigner } from '../runtime/qq-official-entry.js';
 
 const FRAMES = 50_000;
 const POSTS = 4_000;

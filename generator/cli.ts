@@ -4,8 +4,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SchemaErrors } from './errors.js';
-import { generate, generatorVersion, type GenerateOptions } from './generate.js';
+import { cachedRun, defaultTemplatesDir, recordRun, type FingerprintInputs } from './fingerprint.js';
+import type { GenerateOptions } from './generate.js';
 
 const USAGE = `usage: qqwire generate [--schemas DIR] [--out DIR] [--check] [--watch] [--verbose]
 
@@ -20,9 +20,23 @@ const USAGE = `usage: qqwire generate [--schemas DIR] [--out DIR] [--check] [--w
 class UsageError extends Error {}
 
 
-function run(options: GenerateOptions, check: boolean, verbose: boolean): boolean {
+/** Nothing changed since the last run: report it without loading the generator. */
+function reportCached(inputs: FingerprintInputs, check: boolean, start: number): boolean {
+  const hit = cachedRun(inputs);
+  if (!hit) return false;
+  const total = (performance.now() - start).toFixed(0);
+  if (check) console.log(`generated output is up to date (${hit.protocols} protocols, ${total} ms)`);
+  else console.log(`qqwire: ${hit.protocols} protocols, 0 written, ${hit.files} unchanged, 0 removed (${total} ms)`);
+  return true;
+}
+
+async function run(options: GenerateOptions, check: boolean, verbose: boolean, useCache = true): Promise<boolean> {
   const timings: [string, number][] = [];
   const start = performance.now();
+  const inputs: FingerprintInputs = { schemasDir: options.schemasDir, outDir: options.outDir, templatesDir: defaultTemplatesDir() };
+  if (useCache && !verbose && reportCached(inputs, check, start)) return true;
+  // Imported only when there is work to do: these pull in ts-morph, ajv, yaml and handlebars.
+  const [{ generate }, { SchemaErrors }] = await Promise.all([import('./generate.js'), import('./errors.js')]);
   try {
     const result = generate({ ...options, check, onTiming: (stage, ms) => timings.push([stage, ms]) });
     if (verbose) for (const [stage, ms] of timings) console.log(`  ${stage.padEnd(28)} ${ms.toFixed(1)} ms`);
@@ -34,11 +48,13 @@ function run(options: GenerateOptions, check: boolean, verbose: boolean): boolea
         return false;
       }
       console.log(`generated output is up to date (${result.protocols.length} protocols, ${total} ms)`);
+      recordRun(inputs, result.protocols.length, result.unchanged.length);
       return true;
     }
     console.log(
       `qqwire: ${result.protocols.length} protocols, ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed (${total} ms)`,
     );
+    recordRun(inputs, result.protocols.length, result.written.length + result.unchanged.length);
     return true;
   } catch (error) {
     if (error instanceof SchemaErrors) {
@@ -71,9 +87,11 @@ function parse(argv: string[]) {
   }
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);
   if (values.version) {
+    // Only here: generate.js pulls in ts-morph, ajv, yaml and handlebars.
+    const { generatorVersion } = await import('./generate.js');
     console.log(generatorVersion());
     return 0;
   }
@@ -87,7 +105,7 @@ function main(argv: string[]): number {
   if (!existsSync(options.schemasDir) || !statSync(options.schemasDir).isDirectory()) {
     throw new UsageError(`no schema folder at ${options.schemasDir} (run in a folder with ./schemas, or pass --schemas DIR)`);
   }
-  const ok = run(options, values.check, values.verbose);
+  const ok = await run(options, values.check, values.verbose, !values.watch);
   if (!values.watch) return ok ? 0 : 1;
 
   void watchSchemas(options, values.verbose);
@@ -104,27 +122,27 @@ async function watchSchemas(options: GenerateOptions, verbose: boolean): Promise
   let timer: NodeJS.Timeout | undefined;
   let running = false;
   let again = false;
-  const trigger = () => {
+  const trigger = async () => {
     if (running) return void (again = true);
     running = true;
     do {
       again = false;
-      run(options, false, verbose);
+      await run(options, false, verbose, false);
     } while (again);
     running = false;
   };
   const watcher = watch(options.schemasDir, { ignoreInitial: true, atomic: true });
   watcher.on('all', () => {
     clearTimeout(timer);
-    timer = setTimeout(trigger, 100);
+    timer = setTimeout(() => void trigger(), 100);
   });
   await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
   console.log(`watching ${options.schemasDir}`);
 }
 
-function exitCode(argv: string[]): number {
+async function exitCode(argv: string[]): Promise<number> {
   try {
-    return main(argv);
+    return await main(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(`qqwire: ${error.message}\nrun \`qqwire --help\` for usage`);
@@ -132,5 +150,5 @@ function exitCode(argv: string[]): number {
   }
 }
 
-const code = exitCode(process.argv.slice(2));
+const code = await exitCode(process.argv.slice(2));
 if (code >= 0) process.exitCode = code;

@@ -91,7 +91,7 @@ function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): Artifact
   const js = [
     ctx.header,
     '/* eslint-disable */',
-    `import { makeValidator, int64Ok } from 'qqwire/runtime';`,
+    `import { makeValidator, int64Ok } from 'qqwire/runtime/internal';`,
     code.trim(),
     '',
     ...exports.map((n) => `export const ${n} = /* @__PURE__ */ makeValidator(${JSON.stringify(n)}, raw${n});`),
@@ -99,7 +99,7 @@ function emitValidators(p: IRProtocol, facts: Facts, ctx: EmitContext): Artifact
   ].join('\n');
   const dts = [
     ctx.header,
-    `import type { Validator } from 'qqwire/runtime';`,
+    `import type { Validator } from 'qqwire/runtime/internal';`,
     `import type * as T from './types.js';`,
     '',
     '/** The int64 representation is checked per call: `check(value, { int64 })` (default `number`). */',

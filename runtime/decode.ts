@@ -221,33 +221,30 @@ export function findBigint(value: unknown, path = ''): { path: string; value: bi
  * Keeps only what a mode needs: in `number` mode int64 leaves need no work (safe values are numbers
  * already, unsafe ones are caught by `findBigint`), so only open unions remain.
  */
-export function prunePlan(plan: Plan | null | undefined, defs: PlanDefs, keepI64: boolean, seen = new Set<string>()): Plan | null {
+export function prunePlan(plan: Plan | null | undefined, defs: PlanDefs, keepI64: boolean): Plan | null {
   if (!plan) return null;
   switch (plan.k) {
     case 'i64':
       return keepI64 ? plan : null;
     case 'id':
       return plan;
-    case 'ref': {
-      if (seen.has(plan.n)) return plan;
-      seen.add(plan.n);
-      const inner = prunePlan(defs[plan.n], defs, keepI64, seen);
-      seen.delete(plan.n);
-      return inner ? plan : null;
-    }
+    case 'ref':
+      // Decided over the whole reference graph, so a recursive edge (a forward segment holding
+      // messages) is dropped when nothing on any path below it has work to do.
+      return defsWithWork(defs, keepI64).has(plan.n) ? plan : null;
     case 'arr': {
-      const i = prunePlan(plan.i, defs, keepI64, seen);
+      const i = prunePlan(plan.i, defs, keepI64);
       return i ? { k: 'arr', i } : null;
     }
     case 'tup': {
-      const t = plan.t.map((x) => prunePlan(x, defs, keepI64, seen));
-      const r = prunePlan(plan.r, defs, keepI64, seen);
+      const t = plan.t.map((x) => prunePlan(x, defs, keepI64));
+      const r = prunePlan(plan.r, defs, keepI64);
       return t.some(Boolean) || r ? { k: 'tup', t, ...(r ? { r } : {}) } : null;
     }
     case 'obj': {
       const p: Record<string, Plan> = {};
       for (const [key, sub] of Object.entries(plan.p)) {
-        const kept = prunePlan(sub, defs, keepI64, seen);
+        const kept = prunePlan(sub, defs, keepI64);
         if (kept) p[key] = kept;
       }
       return Object.keys(p).length ? { k: 'obj', p } : null;
@@ -256,19 +253,73 @@ export function prunePlan(plan: Plan | null | undefined, defs: PlanDefs, keepI64
       const v: Record<string, Plan | null> = {};
       let any = plan.keep === true || plan.skip === true;
       for (const [tag, sub] of Object.entries(plan.v)) {
-        v[tag] = prunePlan(sub, defs, keepI64, seen);
+        v[tag] = prunePlan(sub, defs, keepI64);
         if (v[tag]) any = true;
       }
       return any ? { ...plan, v } : null;
     }
     case 'alt': {
-      const o = plan.o.map((x) => prunePlan(x, defs, keepI64, seen)).filter((x): x is Plan => x !== null);
+      const o = plan.o.map((x) => prunePlan(x, defs, keepI64)).filter((x): x is Plan => x !== null);
       return o.length ? { k: 'alt', o } : null;
     }
   }
 }
 
 /** Prunes every named plan once, for a client's mode. */
+const workCache = new WeakMap<PlanDefs, Map<boolean, Set<string>>>();
+
+/**
+ * The defs whose values have something to do (an int64 when `keepI64`, an opaque id, an open
+ * union), directly or through any chain of references: a fixed point over the reference graph.
+ */
+export function defsWithWork(defs: PlanDefs, keepI64: boolean): Set<string> {
+  let byMode = workCache.get(defs);
+  if (!byMode) workCache.set(defs, (byMode = new Map()));
+  const cached = byMode.get(keepI64);
+  if (cached) return cached;
+  const work = new Set<string>();
+  const refs = new Map<string, string[]>();
+  // Own work and outgoing references of each def, without following the references.
+  const scan = (plan: Plan | null | undefined, out: string[]): boolean => {
+    if (!plan) return false;
+    switch (plan.k) {
+      case 'i64':
+        return keepI64;
+      case 'id':
+        return true;
+      case 'ref':
+        out.push(plan.n);
+        return false;
+      case 'arr':
+        return scan(plan.i, out);
+      case 'tup':
+        return [...plan.t, plan.r].reduce((any: boolean, sub) => scan(sub, out) || any, false);
+      case 'obj':
+        return Object.values(plan.p).reduce((any, sub) => scan(sub, out) || any, false);
+      case 'union':
+        return Object.values(plan.v).reduce((any, sub) => scan(sub, out) || any, plan.keep === true || plan.skip === true);
+      case 'alt':
+        return plan.o.reduce((any, sub) => scan(sub, out) || any, false);
+    }
+  };
+  for (const [name, plan] of Object.entries(defs)) {
+    const out: string[] = [];
+    if (scan(plan, out)) work.add(name);
+    refs.set(name, out);
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, targets] of refs) {
+      if (!work.has(name) && targets.some((t) => work.has(t))) {
+        work.add(name);
+        changed = true;
+      }
+    }
+  }
+  byMode.set(keepI64, work);
+  return work;
+}
+
 export function pruneDefs(defs: PlanDefs, keepI64: boolean): Record<string, Plan> {
   const out: Record<string, Plan> = {};
   for (const [name, plan] of Object.entries(defs)) {

@@ -3,7 +3,8 @@
  * protocols (method + path template per action). On Node it uses an undici Pool with keep-alive; pass
  * `fetch` to run anywhere else.
  */
-import { Pool } from 'undici';
+import { nativeSignal } from './call-signal.js';
+import type { Pool } from 'undici';
 import type { AuthProvider } from './auth.js';
 import { NetworkError, ResponseTooLargeError, redactError } from './errors.js';
 import { parseJson, stringifyJson } from './json.js';
@@ -118,7 +119,9 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/$/, '');
   const fetchFn: FetchLike | undefined = options.fetch ?? (runtimeHasUndici() ? undefined : (globalThis.fetch as unknown as FetchLike));
-  const pool = fetchFn ? undefined : new Pool(base.origin, { connections: options.connections ?? 16, pipelining: 1 });
+  // undici is imported on the first request, so importing a client costs nothing until it is used.
+  let pool: Promise<Pool> | undefined;
+  const getPool = () => (pool ??= import('undici').then((u) => new u.Pool(base.origin, { connections: options.connections ?? 16, pipelining: 1 })));
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const ctx = { protocol: options.protocol };
 
@@ -188,13 +191,20 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   }
 
   async function send(w: WireRequest, signal: AbortSignalLike): Promise<TransportResponse> {
-    const authQuery = new URLSearchParams(options.auth.query()).toString();
+    const query = options.auth.query();
+    // Most providers put nothing in the query: skip building a URLSearchParams per call then.
+    let authQuery = '';
+    for (const _ in query) {
+      authQuery = new URLSearchParams(query).toString();
+      break;
+    }
     const path = prefix + w.path + (authQuery ? (w.path.includes('?') ? '&' : '?') + authQuery : '');
     const headers: Record<string, string> = {
       accept: contentType,
       ...options.headers,
       ...(await options.auth.headers(signal)),
     };
+    if (msgpack) await msgpack.ready?.();
     let body: string | Uint8Array | undefined;
     if (w.body !== undefined && w.multipart) {
       const form = await encodeMultipart(w.body);
@@ -205,8 +215,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       headers['content-type'] = contentType;
     }
     try {
-      if (pool) {
-        const res = await pool.request({ method: w.method as 'POST', path, headers, body, signal: signal as never });
+      if (!fetchFn) {
+        const res = await (await getPool()).request({ method: w.method as 'POST', path, headers, body, signal: signal as never });
         const out: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
         if (tooLarge(out['content-length'])) {
@@ -215,7 +225,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         }
         return decode(res.statusCode, out, await readNode(res.body));
       }
-      const init: Parameters<FetchLike>[1] = { method: w.method, headers, signal: signal as NativeAbortSignal };
+      const init: Parameters<FetchLike>[1] = { method: w.method, headers, signal: nativeSignal(signal) as NativeAbortSignal };
       if (body !== undefined) init.body = body as string | Uint8Array<ArrayBuffer>;
       const res = await fetchFn!(base.origin + path, init);
       const out: Record<string, string> = {};
@@ -244,7 +254,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       return res;
     },
     async close() {
-      await pool?.close();
+      if (pool) await (await pool).close();
     },
   };
 }

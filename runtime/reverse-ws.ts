@@ -204,6 +204,9 @@ export function createReverseWsServer(options: ReverseWsServerOptions): ReverseW
   const token = options.accessToken || undefined;
   const secrets = () => (token ? [token] : []);
   const codec = codecFor(options.encoding);
+  // MessagePack (only for that encoding) is imported now; upgrades wait for it.
+  const codecReady = codec.ready?.();
+  codecReady?.catch(() => undefined);
   const echoField = protocol.envelope.echoField ?? 'echo';
   const whileDisconnected = options.whileDisconnected ?? 'wait';
   const pingIntervalMs =
@@ -292,7 +295,9 @@ export function createReverseWsServer(options: ReverseWsServerOptions): ReverseW
     const roleText = headerValue(req, roleHeader)?.trim();
     const role = roleText ? ROLES[roleText.toLowerCase()] : 'Universal';
     if (!role) return refuse(socket, 400, 'Bad Request');
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, selfId, role));
+    const upgrade = () => wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, selfId, role));
+    if (!codecReady) return upgrade();
+    codecReady.then(upgrade, () => refuse(socket, 500, 'Internal Server Error'));
   }
 
   function accept(ws: WebSocket, req: IncomingMessage, selfId: string | undefined, role: BotRole): void {

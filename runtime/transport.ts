@@ -119,7 +119,8 @@ export interface EventsInfo {
   name: { parts: readonly (readonly string[])[]; refine?: readonly { when: string; field: string }[] | undefined };
   authQuery?: string | undefined;
   sse?: { path: string; event: string } | undefined;
-  ws?: { path: string; universalPath?: string | undefined } | undefined;
+  /** `binary`: the encoding of binary frames (text frames are JSON). */
+  ws?: { path: string; universalPath?: string | undefined; binary?: 'msgpack' | undefined } | undefined;
   reverseWs?: boolean | undefined;
   webhook?: WebhookInfo | undefined;
   poll?: { action: string; timeoutParam?: string | undefined; limitParam?: string | undefined } | undefined;

@@ -8,8 +8,6 @@
  * signal's reason when the core aborts it (timeout, caller's signal), or with `DisconnectedError`
  * the moment the socket closes (the pending entry is removed in every case).
  */
-import { decode as msgpackDecode, encode as msgpackEncode } from '@msgpack/msgpack';
-
 /**
  * The part of a `ws` WebSocket a channel uses, declared here so the published types need neither
  * `@types/ws` nor `@types/node`.
@@ -82,6 +80,8 @@ export interface Codec {
   encode(frame: Record<string, unknown>): string | Uint8Array;
   /** Decodes one frame. `raw` is the text that arrived, or for MessagePack the frame re-written as JSON. */
   decode(data: Uint8Array, isBinary: boolean): { body: unknown; raw: string };
+  /** Loads what the codec needs (MessagePack is imported on first use); await before encode/decode. */
+  ready?(): Promise<void>;
 }
 
 
@@ -111,6 +111,8 @@ const jsonCodec: Codec = {
 };
 
 let msgpackCodec: Codec | undefined;
+let msgpack: typeof import('@msgpack/msgpack') | undefined;
+let msgpackLoading: Promise<void> | undefined;
 
 function createMsgpackCodec(): Codec {
   // Plain MessagePack. `useBigInt64`: a bigint goes out as int64/uint64 and every 64-bit integer comes
@@ -119,11 +121,12 @@ function createMsgpackCodec(): Codec {
   const options = { useBigInt64: true, ignoreUndefined: true } as const;
   return {
     encoding: 'msgpack',
-    encode: (frame) => msgpackEncode(frame, options),
+    ready: () => (msgpackLoading ??= import('@msgpack/msgpack').then((m) => void (msgpack = m))),
+    encode: (frame) => msgpack!.encode(frame, options),
     decode(data, isBinary) {
       // OneBot 12: a text frame is JSON, a binary frame MessagePack; events are always JSON text.
       if (!isBinary) return decodeText(data);
-      const body = normalizeInts(msgpackDecode(data, options));
+      const body = normalizeInts(msgpack!.decode(data, options));
       return { body, raw: stringifyJson(body) ?? '' };
     },
   };

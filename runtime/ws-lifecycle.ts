@@ -4,6 +4,11 @@
  */
 import type WebSocket from 'ws';
 
+/** The `ws` constructor, imported on first use: a bot that never opens a socket never loads it. */
+export async function loadWebSocket(): Promise<typeof WebSocket> {
+  return (await import('ws')).default;
+}
+
 /**
  * Pings every `intervalMs`; a socket that did not answer the previous ping is terminated after
  * `onDead` is told. Returns the stop function. No interval (0 / undefined): nothing runs.

@@ -26,7 +26,7 @@
  *   A late answer (its call timed out) is dropped. Events are parsed losslessly (unsafe integers → bigint).
  * - No access token appears in any error (close reasons and handshake errors are redacted).
  */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { closeSocket, keepAlive } from './ws-lifecycle.js';
 import type { AuthProvider } from './auth.js';
 import { AuthError, DisconnectedError, NetworkError, redact, redactError } from './errors.js';
@@ -232,10 +232,12 @@ export function createWsTransport(options: WsTransportOptions): WsTransport {
       scheduleReconnect();
       return;
     }
+    // ws (and MessagePack, when asked for) are imported on the first connect.
+    const [{ default: WebSocketImpl }] = await Promise.all([import('ws'), codec.ready?.()]);
     if ((state as ConnectionState) === 'closed') return; // closed while the headers were prepared
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url, subprotocol ? [subprotocol] : [], {
+      ws = new WebSocketImpl(url, subprotocol ? [subprotocol] : [], {
         headers,
         handshakeTimeout: handshakeTimeout,
         perMessageDeflate: false,

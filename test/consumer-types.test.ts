@@ -21,7 +21,9 @@ const compilers = {
 const CONSUMER = `import { createMilkyClient } from 'qqwire/milky';
 import { createOnebot11Client } from 'qqwire/onebot11';
 import { createShamrockClient } from 'qqwire/shamrock';
-import { createWsTransport, createReverseWsServer, parseCQ, segmentFieldKinds, type CQSegment } from 'qqwire/runtime';
+import { createWsTransport } from 'qqwire/runtime';
+import { createReverseWsServer } from 'qqwire/runtime/reverse-ws';
+import { parseCQ, segmentFieldKinds, type CQSegment } from 'qqwire/runtime/cq-code';
 import ob11 from 'qqwire/onebot11/protocol.json' with { type: 'json' };
 import gocq from 'qqwire/gocqhttp/protocol.json' with { type: 'json' };
 import shamrock from 'qqwire/shamrock/protocol.json' with { type: 'json' };
@@ -45,7 +47,7 @@ export const history = () => milky.getHistoryMessages({ message_scene: 'friend',
 export const wrong = () => milky.getMessage({ message_scene: 'friend', peer_id: 1, message_seq: '1' });
 `;
 
-const RUN = `import { parseCQ, segmentFieldKinds } from 'qqwire/runtime';
+const RUN = `import { parseCQ, segmentFieldKinds } from 'qqwire/runtime/cq-code';
 import ob11 from 'qqwire/onebot11/protocol.json' with { type: 'json' };
 console.log(JSON.stringify(parseCQ('[CQ:face,id=1][CQ:at,qq=all]', { types: segmentFieldKinds(ob11) })));
 `;
@@ -63,7 +65,8 @@ describe('consumer project with only the packed qqwire installed', () => {
     const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; link?: boolean }> };
     for (const [path, info] of Object.entries(lock.packages)) {
       const name = path.slice('node_modules/'.length);
-      if (!path || info.dev || info.link || name.includes('node_modules/')) continue;
+      // Workspace folders (the generator package) are not installed dependencies.
+      if (!path.startsWith('node_modules/') || info.dev || info.link || name.includes('node_modules/')) continue;
       const target = join(dir, 'node_modules', name);
       mkdirSync(dirname(target), { recursive: true });
       symlinkSync(join(root, path), target, 'dir');

@@ -7,20 +7,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import {
-  CQCodeError,
-  QQWireError,
-  escapeText,
-  escapeValue,
-  parseCQ,
-  segmentFieldKinds,
-  stringifyCQ,
-  unescapeText,
-  unescapeValue,
-  type CQSegment,
-  type CQSegmentInput,
-  type SegmentFieldKinds,
-} from '../runtime/index.js';
+import { CQCodeError, escapeText, escapeValue, parseCQ, segmentFieldKinds, stringifyCQ, unescapeText, unescapeValue, type CQSegment, type CQSegmentInput, type SegmentFieldKinds } from '../runtime/cq-code.js';
+import { QQWireError } from '../runtime/errors.js';
 
 const root = new URL('../../', import.meta.url);
 const protocolJson = (name: string): unknown => JSON.parse(readFileSync(new URL(`generated/${name}/protocol.json`, root), 'utf8'));

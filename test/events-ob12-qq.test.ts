@@ -10,7 +10,9 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { createOnebot12EventHub, protocol as onebot12, validators as ob12 } from 'qqwire/onebot12';
 import { createQqOfficialEventHub, protocol as qqOfficial, validators as qq } from 'qqwire/qq-official';
-import { gatewayIntents, type EventDeliveryInfo, type GatewayEventsInfo, type Validator } from '../runtime/index.js';
+import { type EventDeliveryInfo, type Validator } from '../runtime/index.js';
+import { gatewayIntents } from '../runtime/qq-official-entry.js';
+import type { GatewayEventsInfo } from '../runtime/transport.js';
 import { loadProtocolJson, type ProtocolJson } from './helpers/schema-sample.js';
 
 type Schema = Record<string, unknown>;

@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { protocol as milky } from 'qqwire/milky';
-import { AuthError, ProtocolError, SseParser, createEventHub, createSseReceiver, type SseMessage } from '../runtime/index.js';
+import { AuthError, ProtocolError, createEventHub } from '../runtime/index.js';
+import { SseParser, createSseReceiver, type SseMessage } from '../runtime/events-entry.js';
 
 const STREAM =
   '\uFEFF: keep-alive comment\r\n' +

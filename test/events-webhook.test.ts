@@ -11,7 +11,8 @@ import { protocol as milky } from 'qqwire/milky';
 import { protocol as onebot11 } from 'qqwire/onebot11';
 import { protocol as gocqhttp } from 'qqwire/gocqhttp';
 import { protocol as onebot12 } from 'qqwire/onebot12';
-import { ProtocolError, WebhookAuthError, createEventHub, createWebhookReceiver, type EventDeliveryInfo, type ProtocolDescriptor } from '../runtime/index.js';
+import { ProtocolError, createEventHub, type EventDeliveryInfo, type ProtocolDescriptor } from '../runtime/index.js';
+import { WebhookAuthError, createWebhookReceiver } from '../runtime/events-entry.js';
 
 async function withReceiver(
   protocol: ProtocolDescriptor,

@@ -12,15 +12,9 @@ import { encode as msgpackEncode } from '@msgpack/msgpack';
 import { protocol as milky } from 'qqwire/milky';
 import { createOnebot11Client, protocol as onebot11 } from 'qqwire/onebot11';
 import { createOnebot12Client, protocol as onebot12 } from 'qqwire/onebot12';
-import {
-  AuthError,
-  createEventHub,
-  createPollReceiver,
-  createReverseWsReceiver,
-  createTransportEventReceiver,
-  createWsEventReceiver,
-  type EventDeliveryInfo,
-} from '../runtime/index.js';
+import { AuthError, createEventHub, type EventDeliveryInfo } from '../runtime/index.js';
+import { createPollReceiver, createTransportEventReceiver, createWsEventReceiver } from '../runtime/events-entry.js';
+import { createReverseWsReceiver } from '../runtime/reverse-ws-entry.js';
 import { FakeOneBot, ok } from './helpers/fake-onebot.js';
 
 async function wsPeer(onConnection: (ws: WebSocket, url: string, n: number, auth: string | undefined) => void, refuse?: number, autoPong = true) {

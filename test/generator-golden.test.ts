@@ -121,12 +121,12 @@ describe('golden: the repo schemas reproduce the committed generated/', () => {
     assert.match(milky, /^#### `[a-z_]+` .* \(deprecated\)$/m, 'draft endpoints (removed-in) are marked deprecated');
   });
 
-  test('no `require(` in any validators.js; they are ESM importing qqwire/runtime', () => {
+  test('no `require(` in any validators.js; they are ESM importing qqwire/runtime/internal', () => {
     for (const [path, content] of fresh) {
       if (!path.endsWith('validators.js')) continue;
       assert.doesNotMatch(content, /\brequire\s*\(/, path);
       assert.doesNotMatch(content, /module\.exports|exports\.\w+\s*=/, path);
-      assert.match(content, /^import \{ makeValidator, int64Ok \} from 'qqwire\/runtime';$/m, path);
+      assert.match(content, /^import \{ makeValidator, int64Ok \} from 'qqwire\/runtime\/internal';$/m, path);
       assert.doesNotMatch(content, /new Function|\beval\(/, path);
     }
   });

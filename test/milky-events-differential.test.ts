@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Event as ZodEvent, milkyVersion } from '@saltify/milky-types';
 import { eventValidators, protocol, validators } from 'qqwire/milky';
-import { applyPlan, type PlanDefs } from 'qqwire/runtime';
+import { applyPlan, type PlanDefs } from 'qqwire/runtime/internal';
 import { compareDocs, countDivergence, describeCase, judge, newTally, resolveRef, type Judged } from './helpers/milky-judge.js';
 import { loadProtocolJson } from './helpers/schema-sample.js';
 import { def, mutations, sample, sampleCount, type ZodLike } from './helpers/zod-cases.js';

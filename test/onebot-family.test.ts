@@ -14,12 +14,11 @@ import {
   ApiError,
   HttpError,
   Int64PrecisionError,
-  createReverseWsServer,
   type ClientCore,
   type ProtocolDescriptor,
-  type ReverseWsServer,
-} from 'qqwire/runtime';
+} from 'qqwire/runtime/internal';
 import { FakeOneBot, failed, type Reply } from './helpers/fake-onebot.js';
+import { createReverseWsServer, type ReverseWsServer } from 'qqwire/runtime/reverse-ws';
 import { actionCases } from './helpers/schema-sample.js';
 
 type Kind = 'http' | 'ws' | 'reverse-ws';

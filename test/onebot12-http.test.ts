@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createOnebot12Client } from 'qqwire/onebot12';
-import { ApiError, ValidationError } from '../runtime/index.js';
+import { ApiError, ValidationError } from '../runtime/errors.js';
 import { ok, startServer, type TestServer } from './helpers/http-server.js';
 
 let server: TestServer;

@@ -6,15 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, describe, it } from 'node:test';
 import { createQqOfficialClient, protocol } from 'qqwire/qq-official';
-import {
-  appAccessTokenAuth,
-  createQqGateway,
-  gatewayIntents,
-  qqOfficialOptions,
-  type FetchLike,
-  type QqGateway,
-  type QqGatewayOptions,
-} from '../runtime/index.js';
+import { type FetchLike } from '../runtime/index.js';
+import { appAccessTokenAuth, createQqGateway, gatewayIntents, qqOfficialOptions, type QqGateway, type QqGatewayOptions } from '../runtime/qq-official-entry.js';
 import type { EventDeliveryInfo } from '../runtime/events/receiver.js';
 import { FakeQqGateway, READY_D, dispatch } from './helpers/fake-qq-gateway.js';
 import { runExitCheck } from './helpers/run-exit-check.js';

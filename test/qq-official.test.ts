@@ -7,21 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, it, type TestContext } from 'node:test';
 import { inspect } from 'node:util';
 import { createQqOfficialClient, protocol, type QqOfficialClient } from 'qqwire/qq-official';
-import {
-  ApiError,
-  AuditPendingError,
-  AuthError,
-  HttpError,
-  RateLimitError,
-  ResponseValidationError,
-  appAccessTokenAuth,
-  createMsgSeqAllocator,
-  passiveReplyWindows,
-  pendingOutcome,
-  qqOfficialOptions,
-  type FetchLike,
-  type QqOfficialOptions,
-} from '../runtime/index.js';
+import { ApiError, AuditPendingError, AuthError, HttpError, RateLimitError, ResponseValidationError } from '../runtime/errors.js';
+import { type FetchLike } from '../runtime/http-transport.js';
+import { pendingOutcome } from '../runtime/pending.js';
+import { appAccessTokenAuth, createMsgSeqAllocator, passiveReplyWindows, qqOfficialOptions, type QqOfficialOptions } from '../runtime/qq-official.js';
 import { parseMultipart } from './helpers/multipart.js';
 import { loadExamples, loadProtocolJson, sample } from './helpers/schema-sample.js';
 

@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { setImmediate as turn } from 'node:timers/promises';
 import { describe, it, type TestContext } from 'node:test';
 import { createQqOfficialClient, protocol } from 'qqwire/qq-official';
-import { AuthError, appAccessTokenAuth, qqOfficialOptions, type FetchLike } from '../runtime/index.js';
+import { AuthError } from '../runtime/errors.js';
+import { type FetchLike } from '../runtime/http-transport.js';
+import { appAccessTokenAuth, qqOfficialOptions } from '../runtime/qq-official.js';
 
 function tokenEndpoint(answers: { status: number; body: string; headers?: Record<string, string> }[]): FetchLike & { count: () => number } {
   let n = 0;

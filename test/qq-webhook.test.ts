@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { afterEach, describe, it } from 'node:test';
 import { protocol } from 'qqwire/qq-official';
-import { createQqWebhookReceiver, qqWebhookSigner, SignatureError, type QqWebhookOptions, type QqWebhookReceiver } from '../runtime/index.js';
+import { createQqWebhookReceiver, qqWebhookSigner, SignatureError, type QqWebhookOptions, type QqWebhookReceiver } from '../runtime/qq-official-entry.js';
 import type { EventDeliveryInfo } from '../runtime/events/receiver.js';
 import { runExitCheck } from './helpers/run-exit-check.js';
 

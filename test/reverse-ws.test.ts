@@ -11,15 +11,9 @@ import WebSocket from 'ws';
 import { createOnebot11Client, protocol as onebot11 } from 'qqwire/onebot11';
 import { createOnebot12Client, protocol as onebot12 } from 'qqwire/onebot12';
 import { protocol as gocqhttp } from 'qqwire/gocqhttp';
-import {
-  DisconnectedError,
-  TimeoutError,
-  createReverseWsServer,
-  onEvents,
-  type BotConnectInfo,
-  type ReverseWsServer,
-  type ReverseWsServerOptions,
-} from 'qqwire/runtime';
+import { DisconnectedError, TimeoutError } from '../runtime/errors.js';
+import { createReverseWsServer, type BotConnectInfo, type ReverseWsServer, type ReverseWsServerOptions } from '../runtime/reverse-ws.js';
+import { onEvents } from '../runtime/ws-transport.js';
 import { FakeOneBot, ok, type ReverseBot } from './helpers/fake-onebot.js';
 import { runExitCheck } from './helpers/run-exit-check.js';
 

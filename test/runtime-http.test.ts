@@ -3,18 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import { createMilkyClient } from 'qqwire/milky';
 import { createOnebot11Client } from 'qqwire/onebot11';
-import {
-  AbortError,
-  ApiError,
-  HttpError,
-  Int64PrecisionError,
-  NetworkError,
-  ProtocolError,
-  QQWireError,
-  ResponseValidationError,
-  TimeoutError,
-  ValidationError,
-} from '../runtime/index.js';
+import { AbortError, ApiError, HttpError, Int64PrecisionError, NetworkError, ProtocolError, QQWireError, ResponseValidationError, TimeoutError, ValidationError } from '../runtime/errors.js';
 import { ok, startServer, type Reply, type TestServer } from './helpers/http-server.js';
 
 const TOKEN = 'TOKEN-SENTINEL-7f3a9c';

@@ -10,19 +10,9 @@ import { createOnebot11Client, protocol as onebot11 } from 'qqwire/onebot11';
 import { createOnebot12Client, protocol as onebot12 } from 'qqwire/onebot12';
 import { createShamrockClient, protocol as shamrock } from 'qqwire/shamrock';
 import { createMilkyClient } from 'qqwire/milky';
-import {
-  AbortError,
-  AuthError,
-  DisconnectedError,
-  Int64PrecisionError,
-  TimeoutError,
-  backoffDelay,
-  createWsTransport,
-  onEvents,
-  staticTokenAuth,
-  type WsTransport,
-  type WsTransportOptions,
-} from 'qqwire/runtime';
+import { staticTokenAuth } from '../runtime/auth.js';
+import { AbortError, AuthError, DisconnectedError, Int64PrecisionError, TimeoutError } from '../runtime/errors.js';
+import { backoffDelay, createWsTransport, onEvents, type WsTransport, type WsTransportOptions } from '../runtime/ws-transport.js';
 import { encode as msgpackEncode } from '@msgpack/msgpack';
 import { FakeOneBot, failed, ok } from './helpers/fake-onebot.js';
 import { runExitCheck } from './helpers/run-exit-check.js';

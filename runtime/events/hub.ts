@@ -15,6 +15,7 @@
  */
 import type { ValidationPolicy } from '../client.js';
 import { QQWireError, formatIssues, type Issue } from '../errors.js';
+import { applyPlan, findBigint, Int64Overflow, type Int64Mode, type Plan, type PlanDefs } from '../decode.js';
 import type { AbortSignalLike, ProtocolDescriptor } from '../transport.js';
 import { eventName } from './name.js';
 import type { EventDeliveryInfo, EventSink } from './receiver.js';
@@ -54,7 +55,13 @@ export interface EventProtocol {
 
 /** A generated validator, as the hub uses it. */
 export interface EventValidator {
-  check(value: unknown): readonly Issue[] | undefined;
+  check(value: unknown, options?: { int64?: Int64Mode | undefined }): readonly Issue[] | undefined;
+}
+
+/** Decode plans per event name, and the named plans they refer to. */
+export interface EventPlans {
+  defs: PlanDefs;
+  events: Readonly<Record<string, Plan>>;
 }
 
 export interface EventHubOptions {
@@ -67,6 +74,14 @@ export interface EventHubOptions {
   validators?: Readonly<Record<string, EventValidator>> | undefined;
   /** Checks an event against its schema; returns the issues, or undefined when it is valid or unknown. Used when `validators` has no entry. */
   validate?: ((name: string, payload: unknown) => readonly Issue[] | undefined) | undefined;
+  /**
+   * The generated decode plans of the events (bound by `create…EventHub()`): int64 fields become the
+   * `int64` representation and unknown variants inside an event (a newer segment type) are kept or
+   * dropped as they are in results. Without them the event is delivered as parsed.
+   */
+  plans?: EventPlans | undefined;
+  /** How int64 fields are delivered, as the client's option: `number` (default), `bigint` or `string`. */
+  int64?: Int64Mode | undefined;
   /** `throw`: an invalid event is reported and not dispatched; `warn`: reported and dispatched; `off`. Default `warn`. */
   validation?: ValidationPolicy | undefined;
   /** Delivery problems, invalid events and handler failures. Default: `console.error`. */
@@ -140,22 +155,43 @@ export function createEventHub<E extends { [K in keyof E]: unknown } = EventMap>
   }
 
   const validators = options.validators;
+  const mode: Int64Mode = options.int64 ?? 'number';
+  const plans = options.plans;
   function validate(name: string, payload: unknown): readonly Issue[] | undefined {
-    if (validators && Object.hasOwn(validators, name)) return validators[name]!.check(payload);
+    if (validators && Object.hasOwn(validators, name)) return validators[name]!.check(payload, { int64: mode });
     return options.validate?.(name, payload);
+  }
+
+  /** The event as the handlers get it (decoded like a result), and what stands in the way of that. */
+  function prepare(name: string, payload: unknown): { event: unknown; issues: Issue[] } {
+    const plan = plans && Object.hasOwn(plans.events, name) ? plans.events[name] : undefined;
+    try {
+      const event = plan ? applyPlan(plan, plans!.defs, payload, mode, 'decode') : payload;
+      // A receiver parses losslessly: an int64 beyond 2^53 is a bigint, which `number` mode cannot deliver
+      // (checked, as for results, when the hub decodes; a hub without plans delivers what was parsed).
+      const big = plans && mode === 'number' ? findBigint(event) : undefined;
+      return { event, issues: big ? [{ path: big.path, message: `int64 ${big.value} is beyond 2^53: use the int64 option 'bigint' or 'string'` }] : [] };
+    } catch (error) {
+      if (!(error instanceof Int64Overflow)) throw error;
+      return { event: payload, issues: [{ path: error.path, message: `int64 ${error.value} is beyond 2^53: use the int64 option 'bigint' or 'string'` }] };
+    }
   }
 
   function dispatch(payload: unknown, info: EventDeliveryInfo): unknown {
     const name = eventName(rule!, payload);
-    if (name !== undefined && policy !== 'off') {
-      const issues = validate(name, payload);
-      if (issues && issues.length) {
+    let event = payload;
+    if (name !== undefined) {
+      const prepared = prepare(name, payload);
+      event = prepared.event;
+      const issues = policy === 'off' ? [] : [...prepared.issues, ...(prepared.issues.length ? [] : (validate(name, event) ?? []))];
+      if (issues.length) {
+        // The payload as delivered, never rounded: a decode that failed leaves it as parsed.
         reportError(new EventValidationError(protocol.name, name, issues, payload));
         if (policy === 'throw') return undefined;
       }
     }
     const targets = [...(name !== undefined ? (handlers.get(name) ?? []) : []), ...(handlers.get('*') ?? [])];
-    const results = targets.map((h) => call(h, payload, info, name));
+    const results = targets.map((h) => call(h, event, info, name));
     if (!results.some(isThenable)) return results.find((r) => r !== undefined);
     return Promise.all(results).then((values) => values.find((r) => r !== undefined));
   }

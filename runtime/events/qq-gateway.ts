@@ -22,8 +22,8 @@
  * - Each dispatch goes to `sink.onEvent(frame, {delivery: 'gateway', selfId})` in arrival order, the
  *   frame (`{op, s, t, id, d}`) parsed losslessly. The token never appears in an error.
  */
-import WebSocket from 'ws';
-import { closeSocket } from '../ws-lifecycle.js';
+import type WebSocket from 'ws';
+import { closeSocket, loadWebSocket } from '../ws-lifecycle.js';
 import { NetworkError, ProtocolError, redactError } from '../errors.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../http-transport.js';
 import { isObject } from '../is-object.js';
@@ -142,7 +142,7 @@ export function createQqGateway(options: QqGatewayOptions): QqGateway {
   }
 
   function send(ws: WebSocket, frame: unknown): void {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   }
 
   function stopHeartbeat(): void {
@@ -297,11 +297,12 @@ export function createQqGateway(options: QqGatewayOptions): QqGateway {
       scheduleReconnect();
       return;
     }
+    const WebSocketImpl = await loadWebSocket();
     if ((state as GatewayState) === 'closed') return;
     let ws: WebSocket;
     try {
       checkUrl(url);
-      ws = new WebSocket(url, {
+      ws = new WebSocketImpl(url, {
         handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
         perMessageDeflate: false,
         followRedirects: false,

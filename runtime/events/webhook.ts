@@ -135,6 +135,7 @@ export function webhookHandler(options: WebhookHandlerOptions): (req: WebhookReq
     const contentType = String(req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
     let payload: unknown;
     try {
+      if (contentType === 'application/msgpack') await codecFor('msgpack').ready?.();
       payload = decode(body, contentType, allowed);
     } catch (error) {
       badPayload(sink, protocol.name, 'webhook', body.toString(contentType === 'application/msgpack' ? 'base64' : 'utf8'), error);

@@ -5,7 +5,7 @@
  * - `createTransportEventReceiver`: the events of a socket that already carries calls (OneBot 11
  *   universal `/`, OneBot 12 `/`): it subscribes through `onEvents`, so there is no second socket.
  */
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { AuthError, NetworkError, redact, redactError } from '../errors.js';
 import type { ProtocolDescriptor, Transport } from '../transport.js';
 import { codecFor } from '../ws-channel.js';
@@ -15,7 +15,7 @@ import type { StreamAuthOptions } from './stream-auth.js';
 import { badPayload, deliver, report } from './deliver.js';
 import type { EventReceiver, EventSink } from './receiver.js';
 import { Reconnector } from './reconnect.js';
-import { closeSocket, keepAlive } from '../ws-lifecycle.js';
+import { closeSocket, keepAlive, loadWebSocket } from '../ws-lifecycle.js';
 
 export interface WsEventReceiverOptions extends StreamAuthOptions, BackoffOptions {
   protocol: ProtocolDescriptor;
@@ -30,13 +30,12 @@ export interface WsEventReceiverOptions extends StreamAuthOptions, BackoffOption
   random?: (() => number) | undefined;
 }
 
-/** Binary frames are MessagePack (OneBot 12 allows them); text frames JSON. */
-const codec = codecFor('msgpack');
-
 export function createWsEventReceiver(options: WsEventReceiverOptions): EventReceiver {
   const { protocol, sink } = options;
   const events = protocol.transport.events;
   if (!events?.ws) throw new TypeError(`${protocol.name} has no WebSocket event stream`);
+  // Binary frames in the schema's encoding (`events.ws.binary`: OneBot 12 MessagePack); text frames JSON.
+  const codec = codecFor(events.ws.binary ?? 'json');
   const url = streamUrl(options.url, events.ws.path, protocol, options);
   const ctx = { protocol: protocol.name };
   const secrets = options.accessToken ? [options.accessToken] : [];
@@ -50,9 +49,13 @@ export function createWsEventReceiver(options: WsEventReceiverOptions): EventRec
 
   const fail = (error: Error): void => report(sink, redactError(error, secrets));
 
-  function connect(): void {
+  let closed = false;
+
+  async function connect(): Promise<void> {
     const headers = { ...options.headers, ...streamHeaders(protocol, options) };
-    const ws = new WebSocket(url, { headers, perMessageDeflate: false, followRedirects: false, maxPayload: options.maxPayloadBytes ?? 16 * 1024 * 1024 });
+    const [WebSocketImpl] = await Promise.all([loadWebSocket(), codec.ready?.()]);
+    if (closed) return;
+    const ws = new WebSocketImpl(url, { headers, perMessageDeflate: false, followRedirects: false, maxPayload: options.maxPayloadBytes ?? 16 * 1024 * 1024 });
     socket = ws;
     let rejected: number | undefined;
     ws.on('unexpected-response', (_req, res) => {
@@ -105,10 +108,11 @@ export function createWsEventReceiver(options: WsEventReceiverOptions): EventRec
     start() {
       if (startPromise) return startPromise;
       startPromise = new Promise<void>((resolve, reject) => (started = { resolve, reject }));
-      connect();
+      void connect();
       return startPromise;
     },
     async close() {
+      closed = true;
       reconnector.stop();
       stopPing();
       started?.reject(new NetworkError(ctx, 'receiver closed'));

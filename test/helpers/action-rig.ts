@@ -3,13 +3,10 @@
  * to it, for the table-driven action suite. Every rig records what reached the server in one shape
  * (`Received`) and answers from `answer`, built from the protocol descriptor's envelope facts.
  */
-import {
-  createReverseWsServer,
-  parseJson,
-  type ClientCore,
-  type ProtocolDescriptor,
-  type ReverseWsServer,
-} from '../../runtime/index.js';
+import { type ClientCore } from '../../runtime/client.js';
+import { parseJson } from '../../runtime/json.js';
+import { createReverseWsServer, type ReverseWsServer } from '../../runtime/reverse-ws.js';
+import { type ProtocolDescriptor } from '../../runtime/transport.js';
 import { FakeOneBot, type Reply } from './fake-onebot.js';
 import { startServer, type Recorded, type Reply as HttpReply } from './http-server.js';
 

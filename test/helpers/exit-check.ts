@@ -8,10 +8,13 @@
  * The event receivers' scenarios live in receiver-exit-scenarios.ts.
  */
 import { createOnebot11Client, protocol } from 'qqwire/onebot11';
-import { createReverseWsServer, staticTokenAuth, createWsTransport, DisconnectedError } from '../../runtime/index.js';
+import { staticTokenAuth } from '../../runtime/auth.js';
+import { DisconnectedError } from '../../runtime/errors.js';
+import { createReverseWsServer } from '../../runtime/reverse-ws.js';
+import { createWsTransport } from '../../runtime/ws-transport.js';
 import { FakeOneBot, ok } from './fake-onebot.js';
 import { protocol as qqOfficial } from 'qqwire/qq-official';
-import { createQqGateway, createQqWebhookReceiver } from '../../runtime/index.js';
+import { createQqGateway, createQqWebhookReceiver } from '../../runtime/qq-official-entry.js';
 import { FakeQqGateway, READY_D, dispatch } from './fake-qq-gateway.js';
 import { freePort } from './free-port.js';
 import { receiverScenarios } from './receiver-exit-scenarios.js';

@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decode as msgpackDecode, encode as msgpackEncode } from '@msgpack/msgpack';
 import WebSocket, { WebSocketServer } from 'ws';
-import { parseJson, stringifyJson } from '../../runtime/index.js';
+import { parseJson, stringifyJson } from '../../runtime/json.js';
 
 export interface FakeCall {
   transport: 'http' | 'ws' | 'reverse-ws';

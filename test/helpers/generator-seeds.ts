@@ -1,5 +1,5 @@
 /**
- * Parsers for the seed documents in /work/shared/seeds. Each seed comes from a different upstream
+ * Parsers for the seed documents (`<conformance dir>/seeds`, read by `npm run test:conformance` only). Each seed comes from a different upstream
  * documentation site, so each has its own layout:
  *
  * - milky:      `## \`action\` 标题`, `### 参数` / `### 返回值`, pipe tables (`| 字段名 | 类型 | 描述 |`)
@@ -15,8 +15,8 @@
 
 export interface SeedField {
   name: string;
-  /** The type cell as written. */
-  type: string;
+  /** The type cell as written (absent in the project's fixtures, which keep names only). */
+  type?: string;
   /** Fields of a nested table describing this field (go-cqhttp `sender`, shamrock `Sender`). */
   nested?: SeedField[];
 }
@@ -181,7 +181,7 @@ function namedTables(lines: string[]): Map<string, SeedField[]> {
 function attachNested(fields: SeedField[], named: Map<string, SeedField[]>, depth = 0): void {
   if (depth > 3) return;
   for (const f of fields) {
-    const ref = /\[([A-Za-z]+)\]\(#/.exec(f.type)?.[1] ?? /^([A-Z][A-Za-z]+)\[\]$/.exec(f.type)?.[1];
+    const ref = /\[([A-Za-z]+)\]\(#/.exec(f.type ?? '')?.[1] ?? /^([A-Z][A-Za-z]+)\[\]$/.exec(f.type ?? '')?.[1];
     const nested = ref ? named.get(ref.toLowerCase()) : undefined;
     if (nested) {
       f.nested = nested.map((n) => ({ ...n }));

@@ -10,7 +10,7 @@ import { WebSocketServer } from 'ws';
 import { protocol as milky } from 'qqwire/milky';
 import { protocol as onebot11 } from 'qqwire/onebot11';
 import { createOnebot12Client, protocol as onebot12 } from 'qqwire/onebot12';
-import { createPollReceiver, createSseReceiver, createWebhookReceiver, createWsEventReceiver } from '../../runtime/index.js';
+import { createPollReceiver, createSseReceiver, createWebhookReceiver, createWsEventReceiver } from '../../runtime/events-entry.js';
 import { FakeOneBot } from './fake-onebot.js';
 import { freePort } from './free-port.js';
 

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { findBigint, parseJson } from '../../runtime/index.js';
+import { findBigint } from '../../runtime/decode.js';
+import { parseJson } from '../../runtime/json.js';
 
 type Schema = Record<string, unknown>;
 

@@ -33,6 +33,10 @@ export async function milkyEvents(): Promise<void> {
     break;
   }
   assertType<Equal<keyof typeof eventValidators, keyof EventMap>>(true);
+  // The int64 option types int64 fields as the client option does.
+  createMilkyEventHub({ int64: 'bigint' }).on('group_mute', (e) => assertType<Equal<typeof e.time, bigint>>(true));
+  createMilkyEventHub({ int64: 'string' }).on('group_mute', (e) => assertType<Equal<typeof e.time, string>>(true));
+  hub.on('group_mute', (e) => assertType<Equal<typeof e.time, number>>(true));
   // @ts-expect-error no validator for a name the schema does not have
   void eventValidators.group_mutee;
 }

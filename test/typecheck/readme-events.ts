@@ -1,7 +1,7 @@
 // The README's "Receiving events" example, type-checked (TypeScript 7, no ambient types).
 import { createMilkyClient, createMilkyEventHub, protocol as milky } from 'qqwire/milky';
 import { protocol as onebot11 } from 'qqwire/onebot11';
-import { createEventHub, createSseReceiver, createWebhookReceiver } from 'qqwire/runtime';
+import { createEventHub, createSseReceiver, createWebhookReceiver } from 'qqwire/runtime/events';
 
 declare const console: { warn(...args: unknown[]): void; log(...args: unknown[]): void };
 
