@@ -20,6 +20,7 @@ const FRONT_ENDS: Record<string, () => Promise<FrontEndFactory>> = {
   onebot11: async () => (await import('./front/onebot11.js')).startOneBot11,
   gocqhttp: async () => (await import('./front/onebot11.js')).startOneBot11,
   shamrock: async () => (await import('./front/onebot11.js')).startOneBot11,
+  onebot12: async () => (await import('./front/onebot12.js')).startOneBot12,
 };
 
 /** Lets a front end living elsewhere (e.g. QQ official) register itself. */
