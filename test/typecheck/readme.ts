@@ -1,4 +1,6 @@
 // The README's examples, type-checked (TypeScript 7, no ambient types).
+import { createMilkyClient, createMilkyEventHub, protocol as milkyProtocol } from 'qqwire/milky';
+import { createSseReceiver } from 'qqwire/runtime/events';
 import { createOnebot11Client, createOnebot11EventHub, protocol as onebot11, type GroupMessageQuickOperation } from 'qqwire/onebot11';
 import { createQqOfficialClient, createQqOfficialEventHub, protocol as qqOfficial } from 'qqwire/qq-official';
 import { AuditPendingError, onEvents } from 'qqwire/runtime';
@@ -57,4 +59,20 @@ export async function onebot11Bot(accessToken: string, secret: string): Promise<
   // @ts-expect-error a group message event has no guild_id
   events.on('message.group', (e) => e.guild_id);
   await createWebhookReceiver({ protocol: onebot11, port: 8080, secret, sink: events }).start();
+}
+
+/** README "Try it without a QQ account": the demo's Milky bot, shortened. */
+export async function milkyDemoBot(): Promise<void> {
+  const milky = createMilkyClient({ baseUrl: 'http://127.0.0.1:3000', accessToken: 'demo-token' });
+  const hub = createMilkyEventHub();
+  const receiver = createSseReceiver({ protocol: milkyProtocol, url: 'http://127.0.0.1:3000/event', accessToken: 'demo-token', sink: hub });
+  await receiver.start();
+  hub.on('message_receive', async (event) => {
+    if (event.data.message_scene !== 'group') return;
+    const group_id = event.data.peer_id;
+    const sent = await milky.sendGroupMessage({ group_id, message: [{ type: 'text', data: { text: 'hello!' } }] });
+    const history = await milky.getHistoryMessages({ message_scene: 'group', peer_id: group_id, limit: 10 });
+    await milky.recallGroupMessage({ group_id, message_seq: sent.message_seq });
+    void history.messages;
+  });
 }
