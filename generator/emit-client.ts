@@ -8,21 +8,10 @@ import { actionJsdoc } from './docs.js';
 import { titleWithVersion, type Artifact, type Emitter, type EmitInput } from './emit.js';
 import { jsJson } from './escape.js';
 import type { Node } from './node.js';
-import { factoryName, methodNames, pascal } from './naming.js';
+import { camelizeKeys, eventHubFactoryName, factoryName, methodNames, pascal } from './naming.js';
 import { cqKinds } from './cq-kinds.js';
 import { buildPlans } from './plans.js';
 import { render } from './templates.js';
-
-function camelKey(key: string): string {
-  return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** Protocol YAML uses kebab-case keys; the runtime descriptor uses camelCase. */
-function camelize(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(camelize);
-  if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [camelKey(k), camelize(v)]));
-}
 
 function hasRequired(node: Node | null): boolean {
   return node?.kind === 'object' && node.props.some((p) => p.required);
@@ -70,9 +59,9 @@ function emitClient({ protocol: p, facts, ctx }: EmitInput): Artifact[] {
     title: info.title,
     titleVersion: titleWithVersion(info.title, info.version),
     version: info.version,
-    transport: camelize(info.transport),
-    auth: camelize(info.auth),
-    envelope: camelize(info.envelope),
+    transport: camelizeKeys(info.transport),
+    auth: camelizeKeys(info.auth),
+    envelope: camelizeKeys(info.envelope),
     retcodes: codes(info.retcodes, 'code'),
     retcodeRanges: info['retcode-ranges'].map((r) => ({ from: r.from, to: r.to, name: r.name, ...(r.description ? { description: r.description } : {}) })),
     httpStatus: codes(info['http-status'], 'status'),
@@ -84,6 +73,8 @@ function emitClient({ protocol: p, facts, ctx }: EmitInput): Artifact[] {
     plans: plans.defs,
     factory: factoryName(p.id),
     clientName: `${pascal(p.id)}Client`,
+    eventHub: p.events.length ? eventHubFactoryName(p.id) : undefined,
+    eventHubOptions: p.events.length ? eventHubFactoryName(p.id).replace(/^create/, '') + 'Options' : undefined,
   };
   return ['client.js', 'client.d.ts', 'index.js', 'index.d.ts'].map((path) => ({ path, content: render(ctx.templatesDir, `${path}.hbs`, context) }));
 }

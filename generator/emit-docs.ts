@@ -1,15 +1,16 @@
 /**
  * Emitter: generated/<protocol>/README.md: a table of contents by category, one section per action
- * like the seeds (REST path / query / body params apart), then every type with its fields, nested
+ * like the seeds (REST path / query / body params apart), one section per event (grouped by the first
+ * part of its name), then every type with its fields, nested
  * object fields (a segment's `data`) included.
  */
 import { actionTypeNames, type Facts } from './analyze.js';
 import { actionNotes, isDeprecated, nodeMarkdown } from './docs.js';
 import { titleWithVersion, type Artifact, type Emitter, type EmitInput } from './emit.js';
-import { mdCode } from './escape.js';
-import type { IRAction, IRProtocol } from './ir.js';
+import { mdCode, singleQuoted } from './escape.js';
+import type { IRAction, IREvent, IRProtocol } from './ir.js';
 import { walk, type Node, type Visitor } from './node.js';
-import { factoryName, methodNames } from './naming.js';
+import { eventHubFactoryName, factoryName, methodNames } from './naming.js';
 import { render } from './templates.js';
 
 const anchor = (name: string) => name.toLowerCase();
@@ -129,6 +130,29 @@ function typeSection(p: IRProtocol, name: string, node: Node) {
   };
 }
 
+/** One event's section: its name, what the leaf type says, how to listen, its fields. */
+function eventSection(p: IRProtocol, e: IREvent) {
+  const node = p.types.get(e.type)!.node;
+  return {
+    nameCode: mdCode(e.name),
+    anchor: `event-${e.name.replace(/[^A-Za-z0-9_-]/g, '-')}`,
+    description: nodeMarkdown(node.doc, false),
+    listen: mdCode(`hub.on(${singleQuoted(e.name)}, (e) => …)`),
+    link: link(e.type),
+    fields: fieldRows(node),
+  };
+}
+
+/** Events grouped by the first part of their name (`message`, `notice`…); one-part names form one group. */
+function eventGroups(p: IRProtocol) {
+  const groups = new Map<string, ReturnType<typeof eventSection>[]>();
+  for (const e of p.events) {
+    const key = e.name.includes('.') ? e.name.slice(0, e.name.indexOf('.')) : '';
+    groups.set(key, [...(groups.get(key) ?? []), eventSection(p, e)]);
+  }
+  return [...groups].map(([name, events]) => ({ name: name ? mdCode(name) : '', events }));
+}
+
 function emitDocs({ protocol: p, facts, ctx }: EmitInput): Artifact[] {
   const methods = methodNames(p.actions);
   const byCategory = new Map<string, ReturnType<typeof actionSection>[]>();
@@ -147,6 +171,8 @@ function emitDocs({ protocol: p, facts, ctx }: EmitInput): Artifact[] {
     retcodes: p.info.retcodes,
     retcodeRanges: p.info['retcode-ranges'],
     categories: [...byCategory].map(([name, actions]) => ({ name, actions })),
+    eventGroups: eventGroups(p),
+    eventHub: p.events.length ? eventHubFactoryName(p.id) : undefined,
     types: [...p.types.values()].map((t) => typeSection(p, t.name, t.node)),
   });
   return [{ path: 'README.md', content }];

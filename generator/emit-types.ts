@@ -179,6 +179,22 @@ function actionsMap(p: IRProtocol, ctx: Ctx): StatementStructures {
   };
 }
 
+/** `EventMap`: every event name (`transport.events.type`) → its leaf type, for the typed hub. */
+function eventMap(p: IRProtocol, ctx: Ctx): StatementStructures[] {
+  if (!p.events.length) return [];
+  return [{
+    kind: StructureKind.Interface,
+    name: 'EventMap',
+    isExported: true,
+    typeParameters: [I64_PARAM],
+    docs: [blockComment(`Every ${p.info.title} event by name (the name \`hub.on(name, …)\` takes), with its type.`)],
+    properties: p.events.map((e) => {
+      const doc = nodeJsdoc(p.types.get(e.type)!.node.doc);
+      return { kind: StructureKind.PropertySignature, name: propKey(e.name), type: ctx.i64Names.has(e.type) ? `${e.type}<I64>` : e.type, docs: doc ? [blockComment(doc)] : [] };
+    }),
+  }];
+}
+
 export const typesEmitter: Emitter = {
   name: 'types',
   emit({ protocol: p, facts, ctx: ectx }: EmitInput) {
@@ -191,6 +207,7 @@ export const typesEmitter: Emitter = {
       ...typeStatements(p, ctx),
       ...actionStatements(p, ctx),
       actionsMap(p, ctx),
+      ...eventMap(p, ctx),
     ];
     const project = new Project({
       useInMemoryFileSystem: true,

@@ -2,7 +2,10 @@
  * The resolved intermediate representation: one per protocol, with inheritance applied, every schema
  * normalised into the typed node union of node.ts, aliases and variants expanded. Emitters read only this.
  */
+import type { IREvent } from './events.js';
 import type { Node, UnionNode } from './node.js';
+
+export type { IREvent } from './events.js';
 
 export type { Node } from './node.js';
 
@@ -83,6 +86,8 @@ export interface IRProtocol {
   /** The tagged unions among the types (the same nodes as in `types`). */
   unions: Map<string, UnionNode>;
   actions: IRAction[];
+  /** The leaves of `transport.events.type`, in declaration order (empty without it). */
+  events: IREvent[];
   /** The schema folder, relative to the working directory, for headers. */
   sourceDir: string;
 }

@@ -121,7 +121,7 @@ function validatorVisitor(dir: Dir, facts: Facts): Visitor<Json> {
       if (node.kind === 'binary') return { qqwireBinary: true };
       delete out['format']; // an annotation here; ajv would want a format implementation
       if (node.kind === 'scalar' && node.int64) return int64Json(node);
-      if (node.kind === 'union') return { type: 'object', ...out };
+      if (node.kind === 'union') return { type: 'object', ...out, oneOf: nestedBranches(node, out['oneOf'] as Json[]) };
       if (node.kind === 'tuple') {
         // Compiled with ajv's draft-07 class: a tuple is `items: [...]` plus `additionalItems`.
         const { prefixItems, items, ...rest } = out;
@@ -131,6 +131,18 @@ function validatorVisitor(dir: Dir, facts: Facts): Visitor<Json> {
       return out;
     },
   );
+}
+
+/**
+ * ajv's discriminator reads the tag's `const` on each branch; a nested union (its leaves share the tag
+ * value) has none of its own, so its branch states it beside the union.
+ */
+function nestedBranches(node: Extract<Node, { kind: 'union' }>, branches: Json[]): Json[] {
+  return branches.map((branch, i) => {
+    const v = node.variants[i]!;
+    if (!v.union) return branch;
+    return { type: 'object', properties: { [node.tag]: { const: v.tag } }, required: [node.tag], allOf: [branch] };
+  });
 }
 
 function objectJson(node: Extract<Node, { kind: 'object' }>, out: Json, dir: Dir, facts: Facts): Json {

@@ -123,10 +123,13 @@ function toData(doc: Document, file: string): FileData {
 }
 
 export function loadFile(path: string, metaSchemaPath: string, cwd = process.cwd()): LoadedFile {
-  const text = readFileSync(path, 'utf8');
+  return parseFile(readFileSync(path, 'utf8'), relative(cwd, path) || path, metaSchemaPath);
+}
+
+/** One file's text → its data and YAML tree, checked against the meta-schema; `file` is the name errors show. */
+export function parseFile(text: string, file: string, metaSchemaPath: string): LoadedFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  const file = relative(cwd, path) || path;
   if (doc.errors.length) {
     throw new SchemaErrors(
       doc.errors.map((e) => {

@@ -62,3 +62,15 @@ export function methodNames(actions: readonly { name: string }[]): Map<string, s
   }
   return out;
 }
+
+/** The typed event hub factory of a protocol: `milky` → `createMilkyEventHub`. */
+export function eventHubFactoryName(protocolId: string): string {
+  return `create${pascal(protocolId)}EventHub`;
+}
+
+/** Protocol YAML uses kebab-case keys; the runtime descriptor uses camelCase (`invalid-session` → `invalidSession`). */
+export function camelizeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(camelizeKeys);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()), camelizeKeys(v)]));
+}

@@ -86,8 +86,8 @@ export interface TupleNode extends Base {
 export interface UnionNode extends Base {
   kind: 'union';
   tag: string;
-  /** Tag value → variant type name, in declaration order. */
-  variants: { tag: string; type: string }[];
+  /** Tag value → variant type name, in declaration order; `union`: the variant is itself a tagged union (its leaves share the tag value). */
+  variants: { tag: string; type: string; union?: true | undefined }[];
   /** What an unknown tag does: fail validation, keep it as `{ tag: 'unknown', raw }`, or (array items) drop it. */
   unknown: 'reject' | 'keep' | 'skip';
 }

@@ -6,6 +6,7 @@
 import { basename, dirname } from 'node:path';
 import { SchemaError, SchemaErrors } from './errors.js';
 import type { IRAction, IRProtocol, IRProtocolInfo, IRType } from './ir.js';
+import { computeEvents, type EventNameRule, type IREvent } from './events.js';
 import { errorAt, type LoadedFile, type LoadedFolder } from './load.js';
 import { pascal } from './naming.js';
 import { eachNode, type Node, type UnionNode } from './node.js';
@@ -29,6 +30,8 @@ interface State {
   infoWhere: Where;
   types: Map<string, Entry<SchemaNode>>;
   actions: Map<string, Entry<Record<string, unknown>>>;
+  /** Action variants an ancestor declares: one this protocol's `action-variants` leaves out is dropped from its actions. */
+  ancestorVariants: ReadonlySet<string>;
 }
 
 const REF = /^(?:([A-Za-z0-9_.-]+\.ya?ml))?#\/types\/([A-Za-z0-9]+)$/;
@@ -117,7 +120,12 @@ function inherit(folder: LoadedFolder, pfile: LoadedFile, parent: State | undefi
   const info = parent ? { ...clone(parent.info), ...clone(own) } : clone(own);
   if (!parent) delete info['extends'];
   const copy = <T>(table: Map<string, Entry<T>> | undefined) => new Map(table ? [...table].map(([k, v]) => [k, { ...v, value: clone(v.value) }]) : []);
-  return { id: folder.id, info, infoWhere: { file: pfile, pointer: '/protocol' }, types: copy(parent?.types), actions: copy(parent?.actions) };
+  const ancestorVariants = new Set(parent ? [...parent.ancestorVariants, ...variantNames(parent.info)] : []);
+  return { id: folder.id, info, infoWhere: { file: pfile, pointer: '/protocol' }, types: copy(parent?.types), actions: copy(parent?.actions), ancestorVariants };
+}
+
+function variantNames(info: Record<string, unknown>): string[] {
+  return ((info['action-variants'] as IRProtocolInfo['action-variants'] | undefined) ?? []).map((v) => v.name);
 }
 
 /** The folder's own types and actions, refs normalised; a name defined twice names both places. */
@@ -254,19 +262,41 @@ function checkNode(root: Node, types: ReadonlyMap<string, IRType>, report: Repor
   });
 }
 
+/**
+ * The tag value a variant stands for: its own `const`, or, for a nested tagged union (OneBot 11
+ * `MessageEvent` under `post_type`), the one value every leaf below it has.
+ */
+function variantTag(typeName: string, tag: string, types: ReadonlyMap<string, IRType>, seen: readonly string[] = []): string | { problem: string } {
+  const target = types.get(typeName)?.node;
+  if (target?.kind === 'union' && !seen.includes(typeName)) {
+    const values = new Set<string>();
+    for (const v of target.variants) {
+      const value = variantTag(v.type, tag, types, [...seen, typeName]);
+      if (typeof value !== 'string') return value;
+      values.add(value);
+    }
+    if (values.size === 1) return [...values][0]!;
+    return { problem: `the variants of ${typeName} must all have the same properties.${tag}.const (found ${[...values].map((x) => `"${x}"`).join(', ') || 'none'})` };
+  }
+  const prop = target?.kind === 'object' ? target.props.find((p) => p.name === tag) : undefined;
+  const value = prop?.node.kind === 'literal' && prop.node.keyword === 'const' ? prop.node.values[0] : undefined;
+  if (typeof value !== 'string') return { problem: `${typeName} needs properties.${tag}.const (a string)` };
+  if (!prop!.required) return { problem: `${typeName} must list "${tag}" in required` };
+  return value;
+}
+
 function checkUnion(name: string, union: UnionNode, types: ReadonlyMap<string, IRType>, report: Report): void {
   const seen = new Set<string>();
   union.variants.forEach((v, i) => {
     const at = `${union.pointer}/oneOf/${i}`;
     const target = types.get(v.type)?.node;
     if (!target) return;
-    const prop = target.kind === 'object' ? target.props.find((p) => p.name === union.tag) : undefined;
-    const tag = prop?.node.kind === 'literal' && prop.node.keyword === 'const' ? prop.node.values[0] : undefined;
-    if (typeof tag !== 'string') return report(at, `${v.type} needs properties.${union.tag}.const (a string)`);
-    if (!prop!.required) return report(at, `${v.type} must list "${union.tag}" in required`);
+    const tag = variantTag(v.type, union.tag, types);
+    if (typeof tag !== 'string') return report(at, tag.problem);
     if (seen.has(tag)) return report(at, `tag "${tag}" is used twice`);
     seen.add(tag);
     v.tag = tag;
+    if (target.kind === 'union') v.union = true;
   });
   if (union.unknown === 'keep') {
     if (types.has(`Unknown${name}`)) report(union.pointer, `type Unknown${name} is reserved for the unknown variant of ${name}`);
@@ -297,7 +327,7 @@ function checkCycles(types: ReadonlyMap<string, IRType>, report: (name: string, 
 
 /** Names the generated files declare themselves; a schema type of that name would shadow or clash. */
 const RESERVED_TYPES = new Set([
-  'Actions', 'Int64Repr', 'AnyInt64', 'I64', 'T', 'Client', 'Options', 'Validator', 'Record', 'Array', 'Promise', 'Partial', 'Readonly',
+  'Actions', 'EventMap', 'Int64Repr', 'AnyInt64', 'I64', 'T', 'Client', 'Options', 'Validator', 'Record', 'Array', 'Promise', 'Partial', 'Readonly',
   'Object', 'String', 'Number', 'Boolean', 'BigInt', 'Symbol', 'Date', 'Error', 'Map', 'Set', 'Function', 'Uint8Array', 'Blob', 'BinaryData', 'BlobLike',
 ]);
 /** Action names that would break the descriptor object or the client: `protocol.actions.__proto__`, a thenable client. */
@@ -404,6 +434,8 @@ function expandActions(state: State, nodes: Normalised['actions'], problems: Sch
     for (const alias of aliases) table.add({ ...base, name: alias, aliasOf: name }, entry.where);
     for (const [i, vname] of ((a['variants'] as string[] | undefined) ?? []).entries()) {
       const v = variants.find((x) => x.name === vname);
+      // An inherited variant this protocol's `action-variants` leaves out: the server does not have it.
+      if (!v && state.ancestorVariants.has(vname)) continue;
       if (!v) {
         const guess = nearest(vname, variants.map((x) => x.name));
         problems.push(errorAt(entry.where.file, `${entry.where.pointer}/variants/${i}`, `no action variant "${vname}" in protocol.action-variants${guess ? ` (did you mean "${guess}"?)` : ''}`));
@@ -417,6 +449,19 @@ function expandActions(state: State, nodes: Normalised['actions'], problems: Sch
     }
   }
   return table.out;
+}
+
+/** `transport.events.type`: the leaves of the root union with their names; problems located in their files. */
+function resolveEvents(state: State, types: ReadonlyMap<string, IRType>, problems: SchemaError[]): IREvent[] {
+  const events = (state.info['transport'] as Record<string, unknown> | undefined)?.['events'] as { type?: string; name: EventNameRule } | undefined;
+  if (!events?.type) return [];
+  const nodes = new Map([...types].map(([name, t]) => [name, t.node]));
+  const result = computeEvents(events.type, events.name, nodes);
+  for (const p of result.problems) {
+    const where = p.type ? state.types.get(p.type)!.where : state.infoWhere;
+    problems.push(errorAt(where.file, p.pointer, p.detail));
+  }
+  return result.events;
 }
 
 function toInfo(state: State): IRProtocolInfo {
@@ -485,11 +530,12 @@ export function resolveAll(folders: LoadedFolder[]): IRProtocol[] {
     checkTypeNames(state, `${pascal(folder.id)}Client`, local);
     const { types, actions: nodes } = normaliseState(state, local);
     const actions = local.length ? [] : expandActions(state, nodes, local);
+    const events = local.length ? [] : resolveEvents(state, types, local);
     problems.push(...local.sort(byPosition));
     if (local.length) continue;
     const unions = new Map<string, UnionNode>();
     for (const t of types.values()) if (t.node.kind === 'union') unions.set(t.name, t.node);
-    out.push({ id: folder.id, info: toInfo(state), types, unions, actions, sourceDir: `${basename(dirname(folder.dir))}/${folder.id}` });
+    out.push({ id: folder.id, info: toInfo(state), types, unions, actions, events, sourceDir: `${basename(dirname(folder.dir))}/${folder.id}` });
   }
   if (problems.length) throw new SchemaErrors(dedupe(problems));
   return out;

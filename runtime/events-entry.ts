@@ -6,7 +6,7 @@
  * callback receivers in `qqwire/runtime/qq-official`.
  */
 export type { EventDeliveryInfo, EventSink, EventReceiver } from './events/receiver.js';
-export { createEventHub, EventValidationError, EventHandlerError, type EventHub, type EventHubOptions, type EventMap, type EventHandler, type AnyEventHandler, type EventIteratorOptions } from './events/hub.js';
+export { createEventHub, EventValidationError, EventHandlerError, type EventHub, type EventHubOptions, type EventProtocol, type EventValidator, type EventPlans, type EventMap, type EventHandler, type AnyEventHandler, type EventIteratorOptions } from './events/hub.js';
 export { eventName, type EventNameRule } from './events/name.js';
 export { SseParser, type SseMessage } from './events/sse-parser.js';
 export { createSseReceiver, type SseReceiverOptions } from './events/sse.js';

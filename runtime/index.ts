@@ -47,5 +47,5 @@ export {
   type WsEncoding,
 } from './ws-transport.js';
 // Events: the typed hub (the receivers are in `qqwire/runtime/events`, `…/reverse-ws`, `…/qq-official`).
-export { createEventHub, EventValidationError, EventHandlerError, type EventHub, type EventHubOptions, type EventMap, type EventHandler, type AnyEventHandler, type EventIteratorOptions } from './events/hub.js';
+export { createEventHub, EventValidationError, EventHandlerError, type EventHub, type EventHubOptions, type EventProtocol, type EventValidator, type EventPlans, type EventMap, type EventHandler, type AnyEventHandler, type EventIteratorOptions } from './events/hub.js';
 export { eventName, type EventNameRule } from './events/name.js';

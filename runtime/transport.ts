@@ -114,6 +114,8 @@ export interface TransportInfo {
 
 /** `transport.events` of the schema (FORMAT.md, "Event delivery"): the facts every event receiver reads. */
 export interface EventsInfo {
+  /** The schema's root tagged union of the events (`transport.events.type`); the generator reads it, the runtime does not need it. */
+  type?: string | undefined;
   name: { parts: readonly (readonly string[])[]; refine?: readonly { when: string; field: string }[] | undefined };
   authQuery?: string | undefined;
   sse?: { path: string; event: string } | undefined;

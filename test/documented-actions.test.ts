@@ -43,6 +43,12 @@ describe('documented actions: the bar check', () => {
     assert.deepEqual(missingActions(doc, new Set(['get_a', 'get_b', 'get_c', 'fetch_a', 'read_a'])), []);
   });
 
+  it('suffixes the docs give every action are checked on every action', () => {
+    const doc: DocumentedActions = { protocol: 'demo', sources: [{ repo: 'owner/demo', commit: null, paths: ['api.md'] }], actions: ['a', 'b'], suffixes: ['_async'] };
+    assert.deepEqual(missingActions(doc, new Set(['a', 'b', 'a_async'])), ['b_async (_async form of b)']);
+    assert.deepEqual(shapeProblems({ ...doc, suffixes: ['async'] }, 'demo'), ['"suffixes" must be a list of suffixes such as "_async"']);
+  });
+
   it('a malformed list is reported, not silently accepted', () => {
     const bad = { protocol: 'other', sources: [{ repo: 'nope', commit: 'xyz', paths: [] }], actions: ['b', 'a', 'a'], aliases: { z: ['y'] } };
     assert.deepEqual(shapeProblems(bad, 'demo'), [

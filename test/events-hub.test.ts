@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { protocol as milky } from 'qqwire/milky';
+import { createMilkyEventHub, eventValidators as milkyEventValidators, protocol as milky } from 'qqwire/milky';
 import { protocol as onebot11 } from 'qqwire/onebot11';
 import { protocol as gocqhttp } from 'qqwire/gocqhttp';
 import { protocol as shamrock } from 'qqwire/shamrock';
@@ -158,6 +158,75 @@ describe('validation policy', () => {
       }
     });
   }
+});
+
+describe('validators per event name (what the generated create…EventHub binds)', () => {
+  it('the generated validator of the name decides, with the policy of results (default warn: reported and delivered)', () => {
+    const errors: Error[] = [];
+    const hub = createEventHub({ protocol: milky, validators: milkyEventValidators, onError: (e) => errors.push(e) });
+    const got: unknown[] = [];
+    hub.on('group_mute', (e) => void got.push(e));
+    const bad = { event_type: 'group_mute', time: 1, self_id: 10001, data: { group_id: 'x', user_id: 10001, operator_id: 10001, duration: 60 } };
+    hub.onEvent(bad, info);
+    assert.deepEqual(got, [bad]);
+    assert.equal(errors.length, 1);
+    assert.deepEqual((errors[0] as EventValidationError).issues.map((i) => i.path), ['/data/group_id']);
+  });
+
+  it('a name with no own entry (a newer event, or an Object.prototype key) falls back to `validate`, else is not validated', () => {
+    const asked: string[] = [];
+    const errors: Error[] = [];
+    const hub = createEventHub({ protocol: milky, validators: milkyEventValidators, validate: (name) => void asked.push(name), validation: 'throw', onError: (e) => errors.push(e) });
+    let all = 0;
+    hub.on('*', () => void all++);
+    for (const name of ['group_disband', 'toString', '__proto__', 'constructor']) hub.onEvent({ event_type: name }, info);
+    assert.deepEqual(asked, ['group_disband', 'toString', '__proto__', 'constructor']);
+    assert.equal(all, 4);
+    assert.deepEqual(errors, []);
+  });
+});
+
+describe('the generated hub decodes an event as the client decodes a result', () => {
+  const message = (segments: unknown[], time: unknown = 1700000000) => ({
+    event_type: 'message_receive',
+    time,
+    self_id: 10001,
+    data: {
+      message_scene: 'friend', peer_id: 10002, message_seq: 5, sender_id: 10002, time, segments,
+      friend: { user_id: 10002, nickname: 'a', sex: 'male', qid: '', remark: '', category: { category_id: 0, category_name: 'x' } },
+    },
+  });
+
+  it('an unknown segment type inside a message is kept as { type: unknown, raw } (x-unknown: keep), as in results, not an invalid event', () => {
+    const errors: Error[] = [];
+    const hub = createMilkyEventHub({ validation: 'throw', onError: (e) => errors.push(e) });
+    const got: { data: { segments: unknown[] } }[] = [];
+    hub.on('message_receive', (e) => void got.push(e as never));
+    const text = { type: 'text', data: { text: 'hi' } };
+    hub.onEvent(message([text, { type: 'future_segment', data: {} }]), info);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(got[0]!.data.segments, [text, { type: 'unknown', raw: { type: 'future_segment', data: {} } }]);
+  });
+
+  it('int64 fields arrive in the int64 mode; a value beyond 2^53 in number mode is reported, and under warn delivered as parsed', () => {
+    const big = 2n ** 60n;
+    const asBigint = createMilkyEventHub({ int64: 'bigint', validation: 'throw', onError: (e) => assert.fail(e) });
+    const seen: unknown[] = [];
+    asBigint.on('message_receive', (e) => void seen.push(e.time));
+    asBigint.onEvent(message([], big), info);
+    asBigint.onEvent(message([], 1700000000), info);
+    assert.deepEqual(seen, [big, 1700000000n]);
+
+    const errors: Error[] = [];
+    const numbers = createMilkyEventHub({ onError: (e) => errors.push(e) });
+    const raw: unknown[] = [];
+    numbers.on('message_receive', (e) => void raw.push(e.time));
+    numbers.onEvent(message([], big), info);
+    assert.deepEqual(raw, [big], 'never rounded');
+    assert.equal(errors.length, 1);
+    assert.ok(errors[0] instanceof EventValidationError);
+    assert.match(errors[0].message, /\/time.*beyond 2\^53/);
+  });
 });
 
 it('a protocol without transport.events cannot make a hub', () => {

@@ -58,7 +58,38 @@ actions:
     summary: clashes with the client's own call()
     result: null
 `,
+  // Event names come from schema consts: each lands in a string key, a JSDoc, a Markdown heading and an anchor.
+  'hostevents/protocol.yaml': `protocol:
+  name: hostevents
+  title: Hostile events
+  version: "1"
+  transport:
+    http: { path: '/{action}', body: params }
+    events:
+      type: Ev
+      name: { parts: [[kind]] }
+types:
+  Ev:
+    discriminator: { propertyName: kind }
+    oneOf: [{ $ref: '#/types/QuoteEv' }, { $ref: '#/types/CommentEv' }]
+  QuoteEv:
+    type: object
+    description: ${yamlString(PAYLOAD)}
+    properties:
+      kind: { const: ${yamlString("a'b */\\n` | #x")} }
+      n: { type: integer }
+    required: [kind, n]
+  CommentEv:
+    type: object
+    properties:
+      kind: { const: ${yamlString('*/ globalThis.PWNED = 7; /* \\u2028 "')} }
+    required: [kind]
+`,
 };
+const QUOTE_EVENT = "a'b */\n` | #x";
+const COMMENT_EVENT = '*/ globalThis.PWNED = 7; /* \u2028 "';
+/** A string literal for use.ts: U+2028 escaped too, or tsc counts it as a line break. */
+const tsString = (s: string) => JSON.stringify(s).replace(/\u2028/g, '\\u2028');
 
 describe('hostile schemas that are accepted: output compiles and runs nothing injected', () => {
   const dir = suiteTempDir('qqwire-hostile-');
@@ -83,6 +114,12 @@ describe('hostile schemas that are accepted: output compiles and runs nothing in
         'export const q: Promise<void> = client.callAction();',
         '// @ts-expect-error not a member of Mode',
         "export const bad: Mode = 'c';",
+        "import { createHosteventsEventHub } from './out/hostevents/index.js';",
+        'const hub = createHosteventsEventHub();',
+        `hub.on(${tsString(QUOTE_EVENT)}, (e) => e.n + 1);`,
+        `hub.on(${tsString(COMMENT_EVENT)}, (e) => e.kind);`,
+        '// @ts-expect-error the comment event has no n',
+        `hub.on(${tsString(COMMENT_EVENT)}, (e) => e.n);`,
       ].join('\n'),
     );
     writeFileSync(
@@ -102,7 +139,16 @@ describe('hostile schemas that are accepted: output compiles and runs nothing in
       join(out, 'injected', 'index.js'),
     );
     await importFile(join(out, 'injected', 'validators.js'));
+    const events = await importFile<{ eventValidators: Record<string, Validator>; createHosteventsEventHub: () => { nameOf(p: unknown): string | undefined } }>(join(out, 'hostevents', 'index.js'));
     assert.equal((globalThis as { PWNED?: unknown }).PWNED, undefined);
+    // Event names arrive byte for byte, each with its validator, and the hub names payloads the same way.
+    assert.deepEqual(Object.keys(events.eventValidators), [QUOTE_EVENT, COMMENT_EVENT]);
+    assert.ok(events.eventValidators[QUOTE_EVENT]!.is({ kind: QUOTE_EVENT, n: 1 }));
+    assert.ok(!events.eventValidators[QUOTE_EVENT]!.is({ kind: QUOTE_EVENT, n: 'x' }));
+    assert.equal(events.createHosteventsEventHub().nameOf({ kind: COMMENT_EVENT }), COMMENT_EVENT);
+    const readme = readFileSync(join(out, 'hostevents', 'README.md'), 'utf8');
+    assert.ok(!/^#### [^`]/m.test(readme.slice(readme.indexOf('## Events'))), 'each event heading is one inline code span');
+    assert.ok(!readme.includes('<a id="event-a\'b'), 'anchors keep only safe characters');
     // The text arrives as data, byte for byte.
     assert.equal(mod.protocol.title, PAYLOAD.replace(/\\n/g, '\n').replace(/\\r/g, '\r').replace(/\\u2028/g, '\u2028').replace(/\\u2029/g, '\u2029'));
     assert.equal(mod.protocol.version, '1\n globalThis.PWNED = 6; //');

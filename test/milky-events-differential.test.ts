@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Event as ZodEvent, milkyVersion } from '@saltify/milky-types';
-import { protocol, validators } from 'qqwire/milky';
+import { eventValidators, protocol, validators } from 'qqwire/milky';
 import { applyPlan, type PlanDefs } from 'qqwire/runtime/internal';
 import { compareDocs, countDivergence, describeCase, judge, newTally, resolveRef, type Judged } from './helpers/milky-judge.js';
 import { loadProtocolJson } from './helpers/schema-sample.js';
@@ -68,6 +68,11 @@ describe(`Milky events differential against @saltify/milky-types (Milky ${milkyV
     assert.equal(theirs.length, 20);
     assert.deepEqual(variants.map((v) => constOf(v.schema)), theirs, 'same event types, same order');
     assert.equal(eventSchema['x-unknown'], 'keep');
+    // protocol.json `events`: one entry per milky-types event type, keyed by it, pointing at its variant.
+    const events = (json as unknown as { events: Record<string, { type: string }> }).events;
+    assert.deepEqual(Object.keys(events), theirs, 'protocol.json events keyed by event_type, same order');
+    assert.deepEqual(Object.values(events).map((e) => e.type), variants.map((v) => v.name));
+    assert.deepEqual(Object.keys(eventValidators), theirs, 'one validator per event name');
     for (const { name, schema } of variants) {
       const tag = constOf(schema);
       const pascal = tag.replace(/(^|_)(\w)/g, (_, __, c: string) => c.toUpperCase());
@@ -89,6 +94,8 @@ describe(`Milky events differential against @saltify/milky-types (Milky ${milkyV
           const value = sample(option, variant, mode);
           assert.equal(zodEvent.safeParse(value).success, true, describeCase(tag, `zod sample ${variant}/${mode} is invalid for zod itself`, value));
           judgeEvent(tag, value);
+          // The per-name validator the hub uses agrees with the union's on the valid sample.
+          assert.equal(eventValidators[tag as keyof typeof eventValidators].check(decode(value)), undefined, describeCase(tag, 'eventValidators', value));
           for (const m of mutations(option, value)) judgeEvent(tag, m.value, m);
         }
       }

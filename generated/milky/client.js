@@ -13,6 +13,7 @@ export const protocol = {
       "body": "params"
     },
     "events": {
+      "type": "Event",
       "name": {
         "parts": [
           [

@@ -2,4 +2,6 @@
 export { createClient, createMilkyClient, protocol } from './client.js';
 export type { Client, MilkyClient, Options } from './client.js';
 export * as validators from './validators.js';
+export { eventValidators, createMilkyEventHub } from './events.js';
+export type { MilkyEventHubOptions } from './events.js';
 export type * from './types.js';

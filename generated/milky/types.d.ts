@@ -4783,3 +4783,108 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   get_csrf_token: { params: GetCsrfTokenParams; result: GetCsrfTokenResult };
 }
+
+/** Every Milky event by name (the name `hub.on(name, …)` takes), with its type. */
+export interface EventMap<I64 extends Int64Repr = number> {
+  /**
+   * 机器人离线事件
+   * Bot went offline
+   */
+  bot_offline: BotOfflineEvent<I64>;
+  /**
+   * 消息接收事件
+   * Message received
+   */
+  message_receive: MessageReceiveEvent<I64>;
+  /**
+   * 消息撤回事件
+   * Message recalled
+   */
+  message_recall: MessageRecallEvent<I64>;
+  /**
+   * 会话置顶变更事件
+   * Conversation pinned or unpinned
+   * @since 1.2
+   */
+  peer_pin_change: PeerPinChangeEvent<I64>;
+  /**
+   * 好友请求事件
+   * Friend request received
+   */
+  friend_request: FriendRequestEvent<I64>;
+  /**
+   * 入群请求事件
+   * Request to join a group
+   */
+  group_join_request: GroupJoinRequestEvent<I64>;
+  /**
+   * 群成员邀请他人入群请求事件
+   * A group member invited someone to join the group
+   */
+  group_invited_join_request: GroupInvitedJoinRequestEvent<I64>;
+  /**
+   * 他人邀请自身入群事件
+   * Someone invited the bot to join a group
+   */
+  group_invitation: GroupInvitationEvent<I64>;
+  /**
+   * 好友戳一戳事件
+   * Friend nudge (poke)
+   */
+  friend_nudge: FriendNudgeEvent<I64>;
+  /**
+   * 好友文件上传事件
+   * Friend sent a file
+   */
+  friend_file_upload: FriendFileUploadEvent<I64>;
+  /**
+   * 群管理员变更事件
+   * Group admin set or unset
+   */
+  group_admin_change: GroupAdminChangeEvent<I64>;
+  /**
+   * 群精华消息变更事件
+   * Group essence (featured) message set or unset
+   */
+  group_essence_message_change: GroupEssenceMessageChangeEvent<I64>;
+  /**
+   * 群成员增加事件
+   * Group member joined
+   */
+  group_member_increase: GroupMemberIncreaseEvent<I64>;
+  /**
+   * 群成员减少事件
+   * Group member left or was removed
+   */
+  group_member_decrease: GroupMemberDecreaseEvent<I64>;
+  /**
+   * 群名称变更事件
+   * Group renamed
+   */
+  group_name_change: GroupNameChangeEvent<I64>;
+  /**
+   * 群消息表情回应事件
+   * Reaction to a group message
+   */
+  group_message_reaction: GroupMessageReactionEvent<I64>;
+  /**
+   * 群禁言事件
+   * Group member muted or unmuted
+   */
+  group_mute: GroupMuteEvent<I64>;
+  /**
+   * 群全体禁言事件
+   * Whole group muted or unmuted
+   */
+  group_whole_mute: GroupWholeMuteEvent<I64>;
+  /**
+   * 群戳一戳事件
+   * Group nudge (poke)
+   */
+  group_nudge: GroupNudgeEvent<I64>;
+  /**
+   * 群文件上传事件
+   * File uploaded to a group
+   */
+  group_file_upload: GroupFileUploadEvent<I64>;
+}

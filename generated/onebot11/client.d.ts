@@ -86,6 +86,13 @@ export interface Client<I64 extends T.Int64Repr = number> {
   deleteMsgAsync(params: T.DeleteMsgParams, options?: CallOptions): Promise<T.DeleteMsgAsyncResult>;
 
   /**
+   * 撤回消息
+   * Recall (delete) a message
+   * `rate_limited` variant of `delete_msg`.
+   */
+  deleteMsgRateLimited(params: T.DeleteMsgParams, options?: CallOptions): Promise<T.DeleteMsgRateLimitedResult>;
+
+  /**
    * 获取消息
    * Get a message
    */
@@ -97,6 +104,13 @@ export interface Client<I64 extends T.Int64Repr = number> {
    * `async` variant of `get_msg`.
    */
   getMsgAsync(params: T.GetMsgParams, options?: CallOptions): Promise<T.GetMsgAsyncResult>;
+
+  /**
+   * 获取消息
+   * Get a message
+   * `rate_limited` variant of `get_msg`.
+   */
+  getMsgRateLimited(params: T.GetMsgParams, options?: CallOptions): Promise<T.GetMsgRateLimitedResult>;
 
   /**
    * 获取合并转发消息
@@ -112,16 +126,51 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getForwardMsgAsync(params: T.GetForwardMsgParams, options?: CallOptions): Promise<T.GetForwardMsgAsyncResult>;
 
   /**
+   * 获取合并转发消息
+   * Get the content of a forwarded-messages card
+   * `rate_limited` variant of `get_forward_msg`.
+   */
+  getForwardMsgRateLimited(params: T.GetForwardMsgParams, options?: CallOptions): Promise<T.GetForwardMsgRateLimitedResult>;
+
+  /**
    * 获取 Cookies
    * Get cookies
    */
   getCookies(params?: T.GetCookiesParams, options?: CallOptions): Promise<T.GetCookiesResult>;
 
   /**
+   * 获取 Cookies
+   * Get cookies
+   * `async` variant of `get_cookies`.
+   */
+  getCookiesAsync(params?: T.GetCookiesParams, options?: CallOptions): Promise<T.GetCookiesAsyncResult>;
+
+  /**
+   * 获取 Cookies
+   * Get cookies
+   * `rate_limited` variant of `get_cookies`.
+   */
+  getCookiesRateLimited(params?: T.GetCookiesParams, options?: CallOptions): Promise<T.GetCookiesRateLimitedResult>;
+
+  /**
    * 获取 CSRF Token
    * Get the CSRF token
    */
   getCsrfToken(params?: T.GetCsrfTokenParams, options?: CallOptions): Promise<T.GetCsrfTokenResult>;
+
+  /**
+   * 获取 CSRF Token
+   * Get the CSRF token
+   * `async` variant of `get_csrf_token`.
+   */
+  getCsrfTokenAsync(params?: T.GetCsrfTokenParams, options?: CallOptions): Promise<T.GetCsrfTokenAsyncResult>;
+
+  /**
+   * 获取 CSRF Token
+   * Get the CSRF token
+   * `rate_limited` variant of `get_csrf_token`.
+   */
+  getCsrfTokenRateLimited(params?: T.GetCsrfTokenParams, options?: CallOptions): Promise<T.GetCsrfTokenRateLimitedResult>;
 
   /**
    * 获取 QQ 相关接口凭证
@@ -132,16 +181,62 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getCredentials(params?: T.GetCredentialsParams, options?: CallOptions): Promise<T.GetCredentialsResult>;
 
   /**
+   * 获取 QQ 相关接口凭证
+   * Get cookies and the CSRF token at once
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并。
+   * `async` variant of `get_credentials`.
+   */
+  getCredentialsAsync(params?: T.GetCredentialsParams, options?: CallOptions): Promise<T.GetCredentialsAsyncResult>;
+
+  /**
+   * 获取 QQ 相关接口凭证
+   * Get cookies and the CSRF token at once
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并。
+   * `rate_limited` variant of `get_credentials`.
+   */
+  getCredentialsRateLimited(params?: T.GetCredentialsParams, options?: CallOptions): Promise<T.GetCredentialsRateLimitedResult>;
+
+  /**
    * 群组踢人
    * Kick a member out of a group
    */
   setGroupKick(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickResult>;
 
   /**
+   * 群组踢人
+   * Kick a member out of a group
+   * `async` variant of `set_group_kick`.
+   */
+  setGroupKickAsync(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickAsyncResult>;
+
+  /**
+   * 群组踢人
+   * Kick a member out of a group
+   * `rate_limited` variant of `set_group_kick`.
+   */
+  setGroupKickRateLimited(params: T.SetGroupKickParams<I64>, options?: CallOptions): Promise<T.SetGroupKickRateLimitedResult>;
+
+  /**
    * 群组单人禁言
    * Mute a group member
    */
   setGroupBan(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanResult>;
+
+  /**
+   * 群组单人禁言
+   * Mute a group member
+   * `async` variant of `set_group_ban`.
+   */
+  setGroupBanAsync(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanAsyncResult>;
+
+  /**
+   * 群组单人禁言
+   * Mute a group member
+   * `rate_limited` variant of `set_group_ban`.
+   */
+  setGroupBanRateLimited(params: T.SetGroupBanParams<I64>, options?: CallOptions): Promise<T.SetGroupBanRateLimitedResult>;
 
   /**
    * 群组匿名用户禁言
@@ -154,10 +249,46 @@ export interface Client<I64 extends T.Int64Repr = number> {
   setGroupAnonymousBan(params: T.SetGroupAnonymousBanParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousBanResult>;
 
   /**
+   * 群组匿名用户禁言
+   * Mute an anonymous group member
+   *
+   * anonymous 和 anonymous_flag（或 flag）任选其一传入即可，若都传入，则使用 anonymous。
+   *
+   * Divergence: The spec needs one of `anonymous`, `anonymous_flag` or `flag` (`anonymous` wins when several are given); the format cannot say "one of these properties", so all three are optional and the rule is documented only.
+   * `async` variant of `set_group_anonymous_ban`.
+   */
+  setGroupAnonymousBanAsync(params: T.SetGroupAnonymousBanParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousBanAsyncResult>;
+
+  /**
+   * 群组匿名用户禁言
+   * Mute an anonymous group member
+   *
+   * anonymous 和 anonymous_flag（或 flag）任选其一传入即可，若都传入，则使用 anonymous。
+   *
+   * Divergence: The spec needs one of `anonymous`, `anonymous_flag` or `flag` (`anonymous` wins when several are given); the format cannot say "one of these properties", so all three are optional and the rule is documented only.
+   * `rate_limited` variant of `set_group_anonymous_ban`.
+   */
+  setGroupAnonymousBanRateLimited(params: T.SetGroupAnonymousBanParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousBanRateLimitedResult>;
+
+  /**
    * 群组全员禁言
    * Mute the whole group
    */
   setGroupWholeBan(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanResult>;
+
+  /**
+   * 群组全员禁言
+   * Mute the whole group
+   * `async` variant of `set_group_whole_ban`.
+   */
+  setGroupWholeBanAsync(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanAsyncResult>;
+
+  /**
+   * 群组全员禁言
+   * Mute the whole group
+   * `rate_limited` variant of `set_group_whole_ban`.
+   */
+  setGroupWholeBanRateLimited(params: T.SetGroupWholeBanParams<I64>, options?: CallOptions): Promise<T.SetGroupWholeBanRateLimitedResult>;
 
   /**
    * 群组设置管理员
@@ -166,10 +297,38 @@ export interface Client<I64 extends T.Int64Repr = number> {
   setGroupAdmin(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminResult>;
 
   /**
+   * 群组设置管理员
+   * Make or unmake a group admin
+   * `async` variant of `set_group_admin`.
+   */
+  setGroupAdminAsync(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminAsyncResult>;
+
+  /**
+   * 群组设置管理员
+   * Make or unmake a group admin
+   * `rate_limited` variant of `set_group_admin`.
+   */
+  setGroupAdminRateLimited(params: T.SetGroupAdminParams<I64>, options?: CallOptions): Promise<T.SetGroupAdminRateLimitedResult>;
+
+  /**
    * 群组匿名
    * Allow or forbid anonymous chat in a group
    */
   setGroupAnonymous(params: T.SetGroupAnonymousParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousResult>;
+
+  /**
+   * 群组匿名
+   * Allow or forbid anonymous chat in a group
+   * `async` variant of `set_group_anonymous`.
+   */
+  setGroupAnonymousAsync(params: T.SetGroupAnonymousParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousAsyncResult>;
+
+  /**
+   * 群组匿名
+   * Allow or forbid anonymous chat in a group
+   * `rate_limited` variant of `set_group_anonymous`.
+   */
+  setGroupAnonymousRateLimited(params: T.SetGroupAnonymousParams<I64>, options?: CallOptions): Promise<T.SetGroupAnonymousRateLimitedResult>;
 
   /**
    * 设置群名片（群备注）
@@ -178,10 +337,38 @@ export interface Client<I64 extends T.Int64Repr = number> {
   setGroupCard(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardResult>;
 
   /**
+   * 设置群名片（群备注）
+   * Set a member's group card
+   * `async` variant of `set_group_card`.
+   */
+  setGroupCardAsync(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardAsyncResult>;
+
+  /**
+   * 设置群名片（群备注）
+   * Set a member's group card
+   * `rate_limited` variant of `set_group_card`.
+   */
+  setGroupCardRateLimited(params: T.SetGroupCardParams<I64>, options?: CallOptions): Promise<T.SetGroupCardRateLimitedResult>;
+
+  /**
    * 设置群名
    * Rename a group
    */
   setGroupName(params: T.SetGroupNameParams<I64>, options?: CallOptions): Promise<T.SetGroupNameResult>;
+
+  /**
+   * 设置群名
+   * Rename a group
+   * `async` variant of `set_group_name`.
+   */
+  setGroupNameAsync(params: T.SetGroupNameParams<I64>, options?: CallOptions): Promise<T.SetGroupNameAsyncResult>;
+
+  /**
+   * 设置群名
+   * Rename a group
+   * `rate_limited` variant of `set_group_name`.
+   */
+  setGroupNameRateLimited(params: T.SetGroupNameParams<I64>, options?: CallOptions): Promise<T.SetGroupNameRateLimitedResult>;
 
   /**
    * 退出群组
@@ -190,10 +377,38 @@ export interface Client<I64 extends T.Int64Repr = number> {
   setGroupLeave(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveResult>;
 
   /**
+   * 退出群组
+   * Leave (or dismiss) a group
+   * `async` variant of `set_group_leave`.
+   */
+  setGroupLeaveAsync(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveAsyncResult>;
+
+  /**
+   * 退出群组
+   * Leave (or dismiss) a group
+   * `rate_limited` variant of `set_group_leave`.
+   */
+  setGroupLeaveRateLimited(params: T.SetGroupLeaveParams<I64>, options?: CallOptions): Promise<T.SetGroupLeaveRateLimitedResult>;
+
+  /**
    * 设置群组专属头衔
    * Set a member's special title
    */
   setGroupSpecialTitle(params: T.SetGroupSpecialTitleParams<I64>, options?: CallOptions): Promise<T.SetGroupSpecialTitleResult>;
+
+  /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   * `async` variant of `set_group_special_title`.
+   */
+  setGroupSpecialTitleAsync(params: T.SetGroupSpecialTitleParams<I64>, options?: CallOptions): Promise<T.SetGroupSpecialTitleAsyncResult>;
+
+  /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   * `rate_limited` variant of `set_group_special_title`.
+   */
+  setGroupSpecialTitleRateLimited(params: T.SetGroupSpecialTitleParams<I64>, options?: CallOptions): Promise<T.SetGroupSpecialTitleRateLimitedResult>;
 
   /**
    * 获取群信息
@@ -202,16 +417,58 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getGroupInfo(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GroupInfo<I64>>;
 
   /**
+   * 获取群信息
+   * Get a group's information
+   * `async` variant of `get_group_info`.
+   */
+  getGroupInfoAsync(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupInfoAsyncResult>;
+
+  /**
+   * 获取群信息
+   * Get a group's information
+   * `rate_limited` variant of `get_group_info`.
+   */
+  getGroupInfoRateLimited(params: T.GetGroupInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupInfoRateLimitedResult>;
+
+  /**
    * 获取群列表
    * Get the group list
    */
   getGroupList(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListResult<I64>>;
 
   /**
+   * 获取群列表
+   * Get the group list
+   * `async` variant of `get_group_list`.
+   */
+  getGroupListAsync(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListAsyncResult>;
+
+  /**
+   * 获取群列表
+   * Get the group list
+   * `rate_limited` variant of `get_group_list`.
+   */
+  getGroupListRateLimited(params?: T.GetGroupListParams, options?: CallOptions): Promise<T.GetGroupListRateLimitedResult>;
+
+  /**
    * 获取群成员信息
    * Get a group member's information
    */
   getGroupMemberInfo(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GroupMemberInfo<I64>>;
+
+  /**
+   * 获取群成员信息
+   * Get a group member's information
+   * `async` variant of `get_group_member_info`.
+   */
+  getGroupMemberInfoAsync(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberInfoAsyncResult>;
+
+  /**
+   * 获取群成员信息
+   * Get a group member's information
+   * `rate_limited` variant of `get_group_member_info`.
+   */
+  getGroupMemberInfoRateLimited(params: T.GetGroupMemberInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberInfoRateLimitedResult>;
 
   /**
    * 获取群成员列表
@@ -222,10 +479,42 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getGroupMemberList(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListResult<I64>>;
 
   /**
+   * 获取群成员列表
+   * Get a group's member list
+   *
+   * 获取列表时某些字段（如 area、title）可能无法获得，具体应以单独的成员信息为准。
+   * `async` variant of `get_group_member_list`.
+   */
+  getGroupMemberListAsync(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListAsyncResult>;
+
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   *
+   * 获取列表时某些字段（如 area、title）可能无法获得，具体应以单独的成员信息为准。
+   * `rate_limited` variant of `get_group_member_list`.
+   */
+  getGroupMemberListRateLimited(params: T.GetGroupMemberListParams<I64>, options?: CallOptions): Promise<T.GetGroupMemberListRateLimitedResult>;
+
+  /**
    * 获取群荣誉信息
    * Get a group's honors
    */
   getGroupHonorInfo(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoResult<I64>>;
+
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   * `async` variant of `get_group_honor_info`.
+   */
+  getGroupHonorInfoAsync(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoAsyncResult>;
+
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   * `rate_limited` variant of `get_group_honor_info`.
+   */
+  getGroupHonorInfoRateLimited(params: T.GetGroupHonorInfoParams<I64>, options?: CallOptions): Promise<T.GetGroupHonorInfoRateLimitedResult>;
 
   /**
    * 获取语音
@@ -236,10 +525,42 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getRecord(params: T.GetRecordParams, options?: CallOptions): Promise<T.FileResult>;
 
   /**
+   * 获取语音
+   * Get a received voice file, converted
+   *
+   * 通常需要 OneBot 实现安装 ffmpeg。
+   * `async` variant of `get_record`.
+   */
+  getRecordAsync(params: T.GetRecordParams, options?: CallOptions): Promise<T.GetRecordAsyncResult>;
+
+  /**
+   * 获取语音
+   * Get a received voice file, converted
+   *
+   * 通常需要 OneBot 实现安装 ffmpeg。
+   * `rate_limited` variant of `get_record`.
+   */
+  getRecordRateLimited(params: T.GetRecordParams, options?: CallOptions): Promise<T.GetRecordRateLimitedResult>;
+
+  /**
    * 获取图片
    * Get a received image file
    */
   getImage(params: T.GetImageParams, options?: CallOptions): Promise<T.FileResult>;
+
+  /**
+   * 获取图片
+   * Get a received image file
+   * `async` variant of `get_image`.
+   */
+  getImageAsync(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageAsyncResult>;
+
+  /**
+   * 获取图片
+   * Get a received image file
+   * `rate_limited` variant of `get_image`.
+   */
+  getImageRateLimited(params: T.GetImageParams, options?: CallOptions): Promise<T.GetImageRateLimitedResult>;
 
   /**
    * 检查是否可以发送图片
@@ -248,16 +569,58 @@ export interface Client<I64 extends T.Int64Repr = number> {
   canSendImage(params?: T.CanSendImageParams, options?: CallOptions): Promise<T.CanSend>;
 
   /**
+   * 检查是否可以发送图片
+   * Check whether images can be sent
+   * `async` variant of `can_send_image`.
+   */
+  canSendImageAsync(params?: T.CanSendImageParams, options?: CallOptions): Promise<T.CanSendImageAsyncResult>;
+
+  /**
+   * 检查是否可以发送图片
+   * Check whether images can be sent
+   * `rate_limited` variant of `can_send_image`.
+   */
+  canSendImageRateLimited(params?: T.CanSendImageParams, options?: CallOptions): Promise<T.CanSendImageRateLimitedResult>;
+
+  /**
    * 检查是否可以发送语音
    * Check whether voice messages can be sent
    */
   canSendRecord(params?: T.CanSendRecordParams, options?: CallOptions): Promise<T.CanSend>;
 
   /**
+   * 检查是否可以发送语音
+   * Check whether voice messages can be sent
+   * `async` variant of `can_send_record`.
+   */
+  canSendRecordAsync(params?: T.CanSendRecordParams, options?: CallOptions): Promise<T.CanSendRecordAsyncResult>;
+
+  /**
+   * 检查是否可以发送语音
+   * Check whether voice messages can be sent
+   * `rate_limited` variant of `can_send_record`.
+   */
+  canSendRecordRateLimited(params?: T.CanSendRecordParams, options?: CallOptions): Promise<T.CanSendRecordRateLimitedResult>;
+
+  /**
    * 处理加好友请求
    * Accept or reject a friend request
    */
   setFriendAddRequest(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestResult>;
+
+  /**
+   * 处理加好友请求
+   * Accept or reject a friend request
+   * `async` variant of `set_friend_add_request`.
+   */
+  setFriendAddRequestAsync(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestAsyncResult>;
+
+  /**
+   * 处理加好友请求
+   * Accept or reject a friend request
+   * `rate_limited` variant of `set_friend_add_request`.
+   */
+  setFriendAddRequestRateLimited(params: T.SetFriendAddRequestParams, options?: CallOptions): Promise<T.SetFriendAddRequestRateLimitedResult>;
 
   /**
    * 处理加群请求／邀请
@@ -268,6 +631,24 @@ export interface Client<I64 extends T.Int64Repr = number> {
   setGroupAddRequest(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestResult>;
 
   /**
+   * 处理加群请求／邀请
+   * Accept or reject a group join request or invitation
+   *
+   * Divergence: The spec accepts the request type as `sub_type` or `type`; the format cannot require "one of two names", so qqwire requires `sub_type` (the name the request event uses) and keeps `type` as an optional alternative.
+   * `async` variant of `set_group_add_request`.
+   */
+  setGroupAddRequestAsync(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestAsyncResult>;
+
+  /**
+   * 处理加群请求／邀请
+   * Accept or reject a group join request or invitation
+   *
+   * Divergence: The spec accepts the request type as `sub_type` or `type`; the format cannot require "one of two names", so qqwire requires `sub_type` (the name the request event uses) and keeps `type` as an optional alternative.
+   * `rate_limited` variant of `set_group_add_request`.
+   */
+  setGroupAddRequestRateLimited(params: T.SetGroupAddRequestParams, options?: CallOptions): Promise<T.SetGroupAddRequestRateLimitedResult>;
+
+  /**
    * 获取运行状态
    * Get the implementation's status
    *
@@ -276,10 +657,42 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getStatus(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusResult>;
 
   /**
+   * 获取运行状态
+   * Get the implementation's status
+   *
+   * 建议只使用 online 和 good 判断运行状态，其它字段因实现而异。
+   * `async` variant of `get_status`.
+   */
+  getStatusAsync(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusAsyncResult>;
+
+  /**
+   * 获取运行状态
+   * Get the implementation's status
+   *
+   * 建议只使用 online 和 good 判断运行状态，其它字段因实现而异。
+   * `rate_limited` variant of `get_status`.
+   */
+  getStatusRateLimited(params?: T.GetStatusParams, options?: CallOptions): Promise<T.GetStatusRateLimitedResult>;
+
+  /**
    * 获取版本信息
    * Get version information
    */
   getVersionInfo(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoResult>;
+
+  /**
+   * 获取版本信息
+   * Get version information
+   * `async` variant of `get_version_info`.
+   */
+  getVersionInfoAsync(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoAsyncResult>;
+
+  /**
+   * 获取版本信息
+   * Get version information
+   * `rate_limited` variant of `get_version_info`.
+   */
+  getVersionInfoRateLimited(params?: T.GetVersionInfoParams, options?: CallOptions): Promise<T.GetVersionInfoRateLimitedResult>;
 
   /**
    * 重启 OneBot 实现
@@ -290,6 +703,24 @@ export interface Client<I64 extends T.Int64Repr = number> {
   setRestart(params?: T.SetRestartParams, options?: CallOptions): Promise<T.SetRestartResult>;
 
   /**
+   * 重启 OneBot 实现
+   * Restart the implementation
+   *
+   * 重启会中断 API 服务，因此异步执行，返回的 status 为 async。
+   * `async` variant of `set_restart`.
+   */
+  setRestartAsync(params?: T.SetRestartParams, options?: CallOptions): Promise<T.SetRestartAsyncResult>;
+
+  /**
+   * 重启 OneBot 实现
+   * Restart the implementation
+   *
+   * 重启会中断 API 服务，因此异步执行，返回的 status 为 async。
+   * `rate_limited` variant of `set_restart`.
+   */
+  setRestartRateLimited(params?: T.SetRestartParams, options?: CallOptions): Promise<T.SetRestartRateLimitedResult>;
+
+  /**
    * 清理缓存
    * Clean the cache
    *
@@ -298,10 +729,42 @@ export interface Client<I64 extends T.Int64Repr = number> {
   cleanCache(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheResult>;
 
   /**
+   * 清理缓存
+   * Clean the cache
+   *
+   * 用于清理积攒了太多的缓存文件。
+   * `async` variant of `clean_cache`.
+   */
+  cleanCacheAsync(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheAsyncResult>;
+
+  /**
+   * 清理缓存
+   * Clean the cache
+   *
+   * 用于清理积攒了太多的缓存文件。
+   * `rate_limited` variant of `clean_cache`.
+   */
+  cleanCacheRateLimited(params?: T.CleanCacheParams, options?: CallOptions): Promise<T.CleanCacheRateLimitedResult>;
+
+  /**
    * 发送好友赞
    * Send likes to a friend's profile
    */
   sendLike(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeResult>;
+
+  /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   * `async` variant of `send_like`.
+   */
+  sendLikeAsync(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeAsyncResult>;
+
+  /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   * `rate_limited` variant of `send_like`.
+   */
+  sendLikeRateLimited(params: T.SendLikeParams<I64>, options?: CallOptions): Promise<T.SendLikeRateLimitedResult>;
 
   /**
    * 获取登录号信息
@@ -310,16 +773,58 @@ export interface Client<I64 extends T.Int64Repr = number> {
   getLoginInfo(params?: T.GetLoginInfoParams, options?: CallOptions): Promise<T.LoginInfo<I64>>;
 
   /**
+   * 获取登录号信息
+   * Get the logged-in account
+   * `async` variant of `get_login_info`.
+   */
+  getLoginInfoAsync(params?: T.GetLoginInfoParams, options?: CallOptions): Promise<T.GetLoginInfoAsyncResult>;
+
+  /**
+   * 获取登录号信息
+   * Get the logged-in account
+   * `rate_limited` variant of `get_login_info`.
+   */
+  getLoginInfoRateLimited(params?: T.GetLoginInfoParams, options?: CallOptions): Promise<T.GetLoginInfoRateLimitedResult>;
+
+  /**
    * 获取陌生人信息
    * Get a user's public profile
    */
   getStrangerInfo(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.StrangerInfo<I64>>;
 
   /**
+   * 获取陌生人信息
+   * Get a user's public profile
+   * `async` variant of `get_stranger_info`.
+   */
+  getStrangerInfoAsync(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoAsyncResult>;
+
+  /**
+   * 获取陌生人信息
+   * Get a user's public profile
+   * `rate_limited` variant of `get_stranger_info`.
+   */
+  getStrangerInfoRateLimited(params: T.GetStrangerInfoParams<I64>, options?: CallOptions): Promise<T.GetStrangerInfoRateLimitedResult>;
+
+  /**
    * 获取好友列表
    * Get the friend list
    */
   getFriendList(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListResult<I64>>;
+
+  /**
+   * 获取好友列表
+   * Get the friend list
+   * `async` variant of `get_friend_list`.
+   */
+  getFriendListAsync(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListAsyncResult>;
+
+  /**
+   * 获取好友列表
+   * Get the friend list
+   * `rate_limited` variant of `get_friend_list`.
+   */
+  getFriendListRateLimited(params?: T.GetFriendListParams, options?: CallOptions): Promise<T.GetFriendListRateLimitedResult>;
 }
 
 /** Same as `Client`, named for the protocol. */

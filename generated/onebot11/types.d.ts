@@ -1019,6 +1019,8 @@ export interface DeleteMsgParams {
 export type DeleteMsgResult = void;
 /** `delete_msg_async` returns no data. */
 export type DeleteMsgAsyncResult = void;
+/** `delete_msg_rate_limited` returns no data. */
+export type DeleteMsgRateLimitedResult = void;
 
 /** Params of `get_msg`. */
 export interface GetMsgParams {
@@ -1066,6 +1068,8 @@ export interface GetMsgResult<I64 extends Int64Repr = number> {
 
 /** `get_msg_async` returns no data. */
 export type GetMsgAsyncResult = void;
+/** `get_msg_rate_limited` returns no data. */
+export type GetMsgRateLimitedResult = void;
 
 /** Params of `get_forward_msg`. */
 export interface GetForwardMsgParams {
@@ -1087,6 +1091,8 @@ export interface GetForwardMsgResult {
 
 /** `get_forward_msg_async` returns no data. */
 export type GetForwardMsgAsyncResult = void;
+/** `get_forward_msg_rate_limited` returns no data. */
+export type GetForwardMsgRateLimitedResult = void;
 
 /** Params of `get_cookies`. */
 export interface GetCookiesParams {
@@ -1107,6 +1113,10 @@ export interface GetCookiesResult {
   cookies: string;
 }
 
+/** `get_cookies_async` returns no data. */
+export type GetCookiesAsyncResult = void;
+/** `get_cookies_rate_limited` returns no data. */
+export type GetCookiesRateLimitedResult = void;
 /** `get_csrf_token` takes no params. */
 export type GetCsrfTokenParams = Record<string, never>;
 
@@ -1118,6 +1128,11 @@ export interface GetCsrfTokenResult {
    */
   token: number;
 }
+
+/** `get_csrf_token_async` returns no data. */
+export type GetCsrfTokenAsyncResult = void;
+/** `get_csrf_token_rate_limited` returns no data. */
+export type GetCsrfTokenRateLimitedResult = void;
 
 /** Params of `get_credentials`. */
 export interface GetCredentialsParams {
@@ -1143,6 +1158,11 @@ export interface GetCredentialsResult {
   csrf_token: number;
 }
 
+/** `get_credentials_async` returns no data. */
+export type GetCredentialsAsyncResult = void;
+/** `get_credentials_rate_limited` returns no data. */
+export type GetCredentialsRateLimitedResult = void;
+
 /** Params of `set_group_kick`. */
 export interface SetGroupKickParams<I64 extends Int64Repr = number> {
   /**
@@ -1165,6 +1185,10 @@ export interface SetGroupKickParams<I64 extends Int64Repr = number> {
 
 /** `set_group_kick` returns no data. */
 export type SetGroupKickResult = void;
+/** `set_group_kick_async` returns no data. */
+export type SetGroupKickAsyncResult = void;
+/** `set_group_kick_rate_limited` returns no data. */
+export type SetGroupKickRateLimitedResult = void;
 
 /** Params of `set_group_ban`. */
 export interface SetGroupBanParams<I64 extends Int64Repr = number> {
@@ -1189,6 +1213,10 @@ export interface SetGroupBanParams<I64 extends Int64Repr = number> {
 
 /** `set_group_ban` returns no data. */
 export type SetGroupBanResult = void;
+/** `set_group_ban_async` returns no data. */
+export type SetGroupBanAsyncResult = void;
+/** `set_group_ban_rate_limited` returns no data. */
+export type SetGroupBanRateLimitedResult = void;
 
 /** Params of `set_group_anonymous_ban`. */
 export interface SetGroupAnonymousBanParams<I64 extends Int64Repr = number> {
@@ -1223,6 +1251,10 @@ export interface SetGroupAnonymousBanParams<I64 extends Int64Repr = number> {
 
 /** `set_group_anonymous_ban` returns no data. */
 export type SetGroupAnonymousBanResult = void;
+/** `set_group_anonymous_ban_async` returns no data. */
+export type SetGroupAnonymousBanAsyncResult = void;
+/** `set_group_anonymous_ban_rate_limited` returns no data. */
+export type SetGroupAnonymousBanRateLimitedResult = void;
 
 /** Params of `set_group_whole_ban`. */
 export interface SetGroupWholeBanParams<I64 extends Int64Repr = number> {
@@ -1241,6 +1273,10 @@ export interface SetGroupWholeBanParams<I64 extends Int64Repr = number> {
 
 /** `set_group_whole_ban` returns no data. */
 export type SetGroupWholeBanResult = void;
+/** `set_group_whole_ban_async` returns no data. */
+export type SetGroupWholeBanAsyncResult = void;
+/** `set_group_whole_ban_rate_limited` returns no data. */
+export type SetGroupWholeBanRateLimitedResult = void;
 
 /** Params of `set_group_admin`. */
 export interface SetGroupAdminParams<I64 extends Int64Repr = number> {
@@ -1264,6 +1300,10 @@ export interface SetGroupAdminParams<I64 extends Int64Repr = number> {
 
 /** `set_group_admin` returns no data. */
 export type SetGroupAdminResult = void;
+/** `set_group_admin_async` returns no data. */
+export type SetGroupAdminAsyncResult = void;
+/** `set_group_admin_rate_limited` returns no data. */
+export type SetGroupAdminRateLimitedResult = void;
 
 /** Params of `set_group_anonymous`. */
 export interface SetGroupAnonymousParams<I64 extends Int64Repr = number> {
@@ -1282,6 +1322,10 @@ export interface SetGroupAnonymousParams<I64 extends Int64Repr = number> {
 
 /** `set_group_anonymous` returns no data. */
 export type SetGroupAnonymousResult = void;
+/** `set_group_anonymous_async` returns no data. */
+export type SetGroupAnonymousAsyncResult = void;
+/** `set_group_anonymous_rate_limited` returns no data. */
+export type SetGroupAnonymousRateLimitedResult = void;
 
 /** Params of `set_group_card`. */
 export interface SetGroupCardParams<I64 extends Int64Repr = number> {
@@ -1305,6 +1349,10 @@ export interface SetGroupCardParams<I64 extends Int64Repr = number> {
 
 /** `set_group_card` returns no data. */
 export type SetGroupCardResult = void;
+/** `set_group_card_async` returns no data. */
+export type SetGroupCardAsyncResult = void;
+/** `set_group_card_rate_limited` returns no data. */
+export type SetGroupCardRateLimitedResult = void;
 
 /** Params of `set_group_name`. */
 export interface SetGroupNameParams<I64 extends Int64Repr = number> {
@@ -1322,6 +1370,10 @@ export interface SetGroupNameParams<I64 extends Int64Repr = number> {
 
 /** `set_group_name` returns no data. */
 export type SetGroupNameResult = void;
+/** `set_group_name_async` returns no data. */
+export type SetGroupNameAsyncResult = void;
+/** `set_group_name_rate_limited` returns no data. */
+export type SetGroupNameRateLimitedResult = void;
 
 /** Params of `set_group_leave`. */
 export interface SetGroupLeaveParams<I64 extends Int64Repr = number> {
@@ -1340,6 +1392,10 @@ export interface SetGroupLeaveParams<I64 extends Int64Repr = number> {
 
 /** `set_group_leave` returns no data. */
 export type SetGroupLeaveResult = void;
+/** `set_group_leave_async` returns no data. */
+export type SetGroupLeaveAsyncResult = void;
+/** `set_group_leave_rate_limited` returns no data. */
+export type SetGroupLeaveRateLimitedResult = void;
 
 /** Params of `set_group_special_title`. */
 export interface SetGroupSpecialTitleParams<I64 extends Int64Repr = number> {
@@ -1370,6 +1426,10 @@ export interface SetGroupSpecialTitleParams<I64 extends Int64Repr = number> {
 
 /** `set_group_special_title` returns no data. */
 export type SetGroupSpecialTitleResult = void;
+/** `set_group_special_title_async` returns no data. */
+export type SetGroupSpecialTitleAsyncResult = void;
+/** `set_group_special_title_rate_limited` returns no data. */
+export type SetGroupSpecialTitleRateLimitedResult = void;
 
 /** Params of `get_group_info`. */
 export interface GetGroupInfoParams<I64 extends Int64Repr = number> {
@@ -1386,10 +1446,18 @@ export interface GetGroupInfoParams<I64 extends Int64Repr = number> {
   no_cache?: boolean;
 }
 
+/** `get_group_info_async` returns no data. */
+export type GetGroupInfoAsyncResult = void;
+/** `get_group_info_rate_limited` returns no data. */
+export type GetGroupInfoRateLimitedResult = void;
 /** `get_group_list` takes no params. */
 export type GetGroupListParams = Record<string, never>;
 /** Result of `get_group_list`. */
 export type GetGroupListResult<I64 extends Int64Repr = number> = GroupInfo<I64>[];
+/** `get_group_list_async` returns no data. */
+export type GetGroupListAsyncResult = void;
+/** `get_group_list_rate_limited` returns no data. */
+export type GetGroupListRateLimitedResult = void;
 
 /** Params of `get_group_member_info`. */
 export interface GetGroupMemberInfoParams<I64 extends Int64Repr = number> {
@@ -1411,6 +1479,11 @@ export interface GetGroupMemberInfoParams<I64 extends Int64Repr = number> {
   no_cache?: boolean;
 }
 
+/** `get_group_member_info_async` returns no data. */
+export type GetGroupMemberInfoAsyncResult = void;
+/** `get_group_member_info_rate_limited` returns no data. */
+export type GetGroupMemberInfoRateLimitedResult = void;
+
 /** Params of `get_group_member_list`. */
 export interface GetGroupMemberListParams<I64 extends Int64Repr = number> {
   /**
@@ -1422,6 +1495,10 @@ export interface GetGroupMemberListParams<I64 extends Int64Repr = number> {
 
 /** Result of `get_group_member_list`. */
 export type GetGroupMemberListResult<I64 extends Int64Repr = number> = GroupMemberInfo<I64>[];
+/** `get_group_member_list_async` returns no data. */
+export type GetGroupMemberListAsyncResult = void;
+/** `get_group_member_list_rate_limited` returns no data. */
+export type GetGroupMemberListRateLimitedResult = void;
 
 /** Params of `get_group_honor_info`. */
 export interface GetGroupHonorInfoParams<I64 extends Int64Repr = number> {
@@ -1476,6 +1553,11 @@ export interface GetGroupHonorInfoResult<I64 extends Int64Repr = number> {
   emotion_list?: HonorEntry<I64>[];
 }
 
+/** `get_group_honor_info_async` returns no data. */
+export type GetGroupHonorInfoAsyncResult = void;
+/** `get_group_honor_info_rate_limited` returns no data. */
+export type GetGroupHonorInfoRateLimitedResult = void;
+
 /** Params of `get_record`. */
 export interface GetRecordParams {
   /**
@@ -1490,6 +1572,11 @@ export interface GetRecordParams {
   out_format: RecordFormat;
 }
 
+/** `get_record_async` returns no data. */
+export type GetRecordAsyncResult = void;
+/** `get_record_rate_limited` returns no data. */
+export type GetRecordRateLimitedResult = void;
+
 /** Params of `get_image`. */
 export interface GetImageParams {
   /**
@@ -1499,10 +1586,22 @@ export interface GetImageParams {
   file: string;
 }
 
+/** `get_image_async` returns no data. */
+export type GetImageAsyncResult = void;
+/** `get_image_rate_limited` returns no data. */
+export type GetImageRateLimitedResult = void;
 /** `can_send_image` takes no params. */
 export type CanSendImageParams = Record<string, never>;
+/** `can_send_image_async` returns no data. */
+export type CanSendImageAsyncResult = void;
+/** `can_send_image_rate_limited` returns no data. */
+export type CanSendImageRateLimitedResult = void;
 /** `can_send_record` takes no params. */
 export type CanSendRecordParams = Record<string, never>;
+/** `can_send_record_async` returns no data. */
+export type CanSendRecordAsyncResult = void;
+/** `can_send_record_rate_limited` returns no data. */
+export type CanSendRecordRateLimitedResult = void;
 
 /** Params of `set_friend_add_request`. */
 export interface SetFriendAddRequestParams {
@@ -1527,6 +1626,10 @@ export interface SetFriendAddRequestParams {
 
 /** `set_friend_add_request` returns no data. */
 export type SetFriendAddRequestResult = void;
+/** `set_friend_add_request_async` returns no data. */
+export type SetFriendAddRequestAsyncResult = void;
+/** `set_friend_add_request_rate_limited` returns no data. */
+export type SetFriendAddRequestRateLimitedResult = void;
 
 /** Params of `set_group_add_request`. */
 export interface SetGroupAddRequestParams {
@@ -1561,6 +1664,10 @@ export interface SetGroupAddRequestParams {
 
 /** `set_group_add_request` returns no data. */
 export type SetGroupAddRequestResult = void;
+/** `set_group_add_request_async` returns no data. */
+export type SetGroupAddRequestAsyncResult = void;
+/** `set_group_add_request_rate_limited` returns no data. */
+export type SetGroupAddRequestRateLimitedResult = void;
 /** `get_status` takes no params. */
 export type GetStatusParams = Record<string, never>;
 
@@ -1578,6 +1685,10 @@ export interface GetStatusResult {
   good: boolean;
 }
 
+/** `get_status_async` returns no data. */
+export type GetStatusAsyncResult = void;
+/** `get_status_rate_limited` returns no data. */
+export type GetStatusRateLimitedResult = void;
 /** `get_version_info` takes no params. */
 export type GetVersionInfoParams = Record<string, never>;
 
@@ -1600,6 +1711,11 @@ export interface GetVersionInfoResult {
   protocol_version: string;
 }
 
+/** `get_version_info_async` returns no data. */
+export type GetVersionInfoAsyncResult = void;
+/** `get_version_info_rate_limited` returns no data. */
+export type GetVersionInfoRateLimitedResult = void;
+
 /** Params of `set_restart`. */
 export interface SetRestartParams {
   /**
@@ -1613,10 +1729,18 @@ export interface SetRestartParams {
 
 /** `set_restart` returns no data. */
 export type SetRestartResult = void;
+/** `set_restart_async` returns no data. */
+export type SetRestartAsyncResult = void;
+/** `set_restart_rate_limited` returns no data. */
+export type SetRestartRateLimitedResult = void;
 /** `clean_cache` takes no params. */
 export type CleanCacheParams = Record<string, never>;
 /** `clean_cache` returns no data. */
 export type CleanCacheResult = void;
+/** `clean_cache_async` returns no data. */
+export type CleanCacheAsyncResult = void;
+/** `clean_cache_rate_limited` returns no data. */
+export type CleanCacheRateLimitedResult = void;
 
 /** Params of `send_like`. */
 export interface SendLikeParams<I64 extends Int64Repr = number> {
@@ -1635,8 +1759,16 @@ export interface SendLikeParams<I64 extends Int64Repr = number> {
 
 /** `send_like` returns no data. */
 export type SendLikeResult = void;
+/** `send_like_async` returns no data. */
+export type SendLikeAsyncResult = void;
+/** `send_like_rate_limited` returns no data. */
+export type SendLikeRateLimitedResult = void;
 /** `get_login_info` takes no params. */
 export type GetLoginInfoParams = Record<string, never>;
+/** `get_login_info_async` returns no data. */
+export type GetLoginInfoAsyncResult = void;
+/** `get_login_info_rate_limited` returns no data. */
+export type GetLoginInfoRateLimitedResult = void;
 
 /** Params of `get_stranger_info`. */
 export interface GetStrangerInfoParams<I64 extends Int64Repr = number> {
@@ -1653,10 +1785,18 @@ export interface GetStrangerInfoParams<I64 extends Int64Repr = number> {
   no_cache?: boolean;
 }
 
+/** `get_stranger_info_async` returns no data. */
+export type GetStrangerInfoAsyncResult = void;
+/** `get_stranger_info_rate_limited` returns no data. */
+export type GetStrangerInfoRateLimitedResult = void;
 /** `get_friend_list` takes no params. */
 export type GetFriendListParams = Record<string, never>;
 /** Result of `get_friend_list`. */
 export type GetFriendListResult<I64 extends Int64Repr = number> = FriendInfo<I64>[];
+/** `get_friend_list_async` returns no data. */
+export type GetFriendListAsyncResult = void;
+/** `get_friend_list_rate_limited` returns no data. */
+export type GetFriendListRateLimitedResult = void;
 
 /** Every OneBot 11 action by wire name, with its params and result types. */
 export interface Actions<I64 extends Int64Repr = number> {
@@ -1723,6 +1863,12 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   delete_msg_async: { params: DeleteMsgParams; result: DeleteMsgAsyncResult };
   /**
+   * 撤回消息
+   * Recall (delete) a message
+   * `rate_limited` variant of `delete_msg`.
+   */
+  delete_msg_rate_limited: { params: DeleteMsgParams; result: DeleteMsgRateLimitedResult };
+  /**
    * 获取消息
    * Get a message
    */
@@ -1733,6 +1879,12 @@ export interface Actions<I64 extends Int64Repr = number> {
    * `async` variant of `get_msg`.
    */
   get_msg_async: { params: GetMsgParams; result: GetMsgAsyncResult };
+  /**
+   * 获取消息
+   * Get a message
+   * `rate_limited` variant of `get_msg`.
+   */
+  get_msg_rate_limited: { params: GetMsgParams; result: GetMsgRateLimitedResult };
   /**
    * 获取合并转发消息
    * Get the content of a forwarded-messages card
@@ -1745,15 +1897,45 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   get_forward_msg_async: { params: GetForwardMsgParams; result: GetForwardMsgAsyncResult };
   /**
+   * 获取合并转发消息
+   * Get the content of a forwarded-messages card
+   * `rate_limited` variant of `get_forward_msg`.
+   */
+  get_forward_msg_rate_limited: { params: GetForwardMsgParams; result: GetForwardMsgRateLimitedResult };
+  /**
    * 获取 Cookies
    * Get cookies
    */
   get_cookies: { params: GetCookiesParams; result: GetCookiesResult };
   /**
+   * 获取 Cookies
+   * Get cookies
+   * `async` variant of `get_cookies`.
+   */
+  get_cookies_async: { params: GetCookiesParams; result: GetCookiesAsyncResult };
+  /**
+   * 获取 Cookies
+   * Get cookies
+   * `rate_limited` variant of `get_cookies`.
+   */
+  get_cookies_rate_limited: { params: GetCookiesParams; result: GetCookiesRateLimitedResult };
+  /**
    * 获取 CSRF Token
    * Get the CSRF token
    */
   get_csrf_token: { params: GetCsrfTokenParams; result: GetCsrfTokenResult };
+  /**
+   * 获取 CSRF Token
+   * Get the CSRF token
+   * `async` variant of `get_csrf_token`.
+   */
+  get_csrf_token_async: { params: GetCsrfTokenParams; result: GetCsrfTokenAsyncResult };
+  /**
+   * 获取 CSRF Token
+   * Get the CSRF token
+   * `rate_limited` variant of `get_csrf_token`.
+   */
+  get_csrf_token_rate_limited: { params: GetCsrfTokenParams; result: GetCsrfTokenRateLimitedResult };
   /**
    * 获取 QQ 相关接口凭证
    * Get cookies and the CSRF token at once
@@ -1762,15 +1944,55 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   get_credentials: { params: GetCredentialsParams; result: GetCredentialsResult };
   /**
+   * 获取 QQ 相关接口凭证
+   * Get cookies and the CSRF token at once
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并。
+   * `async` variant of `get_credentials`.
+   */
+  get_credentials_async: { params: GetCredentialsParams; result: GetCredentialsAsyncResult };
+  /**
+   * 获取 QQ 相关接口凭证
+   * Get cookies and the CSRF token at once
+   *
+   * 即 get_cookies 与 get_csrf_token 的合并。
+   * `rate_limited` variant of `get_credentials`.
+   */
+  get_credentials_rate_limited: { params: GetCredentialsParams; result: GetCredentialsRateLimitedResult };
+  /**
    * 群组踢人
    * Kick a member out of a group
    */
   set_group_kick: { params: SetGroupKickParams<I64>; result: SetGroupKickResult };
   /**
+   * 群组踢人
+   * Kick a member out of a group
+   * `async` variant of `set_group_kick`.
+   */
+  set_group_kick_async: { params: SetGroupKickParams<I64>; result: SetGroupKickAsyncResult };
+  /**
+   * 群组踢人
+   * Kick a member out of a group
+   * `rate_limited` variant of `set_group_kick`.
+   */
+  set_group_kick_rate_limited: { params: SetGroupKickParams<I64>; result: SetGroupKickRateLimitedResult };
+  /**
    * 群组单人禁言
    * Mute a group member
    */
   set_group_ban: { params: SetGroupBanParams<I64>; result: SetGroupBanResult };
+  /**
+   * 群组单人禁言
+   * Mute a group member
+   * `async` variant of `set_group_ban`.
+   */
+  set_group_ban_async: { params: SetGroupBanParams<I64>; result: SetGroupBanAsyncResult };
+  /**
+   * 群组单人禁言
+   * Mute a group member
+   * `rate_limited` variant of `set_group_ban`.
+   */
+  set_group_ban_rate_limited: { params: SetGroupBanParams<I64>; result: SetGroupBanRateLimitedResult };
   /**
    * 群组匿名用户禁言
    * Mute an anonymous group member
@@ -1781,55 +2003,195 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   set_group_anonymous_ban: { params: SetGroupAnonymousBanParams<I64>; result: SetGroupAnonymousBanResult };
   /**
+   * 群组匿名用户禁言
+   * Mute an anonymous group member
+   *
+   * anonymous 和 anonymous_flag（或 flag）任选其一传入即可，若都传入，则使用 anonymous。
+   *
+   * Divergence: The spec needs one of `anonymous`, `anonymous_flag` or `flag` (`anonymous` wins when several are given); the format cannot say "one of these properties", so all three are optional and the rule is documented only.
+   * `async` variant of `set_group_anonymous_ban`.
+   */
+  set_group_anonymous_ban_async: { params: SetGroupAnonymousBanParams<I64>; result: SetGroupAnonymousBanAsyncResult };
+  /**
+   * 群组匿名用户禁言
+   * Mute an anonymous group member
+   *
+   * anonymous 和 anonymous_flag（或 flag）任选其一传入即可，若都传入，则使用 anonymous。
+   *
+   * Divergence: The spec needs one of `anonymous`, `anonymous_flag` or `flag` (`anonymous` wins when several are given); the format cannot say "one of these properties", so all three are optional and the rule is documented only.
+   * `rate_limited` variant of `set_group_anonymous_ban`.
+   */
+  set_group_anonymous_ban_rate_limited: { params: SetGroupAnonymousBanParams<I64>; result: SetGroupAnonymousBanRateLimitedResult };
+  /**
    * 群组全员禁言
    * Mute the whole group
    */
   set_group_whole_ban: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanResult };
+  /**
+   * 群组全员禁言
+   * Mute the whole group
+   * `async` variant of `set_group_whole_ban`.
+   */
+  set_group_whole_ban_async: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanAsyncResult };
+  /**
+   * 群组全员禁言
+   * Mute the whole group
+   * `rate_limited` variant of `set_group_whole_ban`.
+   */
+  set_group_whole_ban_rate_limited: { params: SetGroupWholeBanParams<I64>; result: SetGroupWholeBanRateLimitedResult };
   /**
    * 群组设置管理员
    * Make or unmake a group admin
    */
   set_group_admin: { params: SetGroupAdminParams<I64>; result: SetGroupAdminResult };
   /**
+   * 群组设置管理员
+   * Make or unmake a group admin
+   * `async` variant of `set_group_admin`.
+   */
+  set_group_admin_async: { params: SetGroupAdminParams<I64>; result: SetGroupAdminAsyncResult };
+  /**
+   * 群组设置管理员
+   * Make or unmake a group admin
+   * `rate_limited` variant of `set_group_admin`.
+   */
+  set_group_admin_rate_limited: { params: SetGroupAdminParams<I64>; result: SetGroupAdminRateLimitedResult };
+  /**
    * 群组匿名
    * Allow or forbid anonymous chat in a group
    */
   set_group_anonymous: { params: SetGroupAnonymousParams<I64>; result: SetGroupAnonymousResult };
+  /**
+   * 群组匿名
+   * Allow or forbid anonymous chat in a group
+   * `async` variant of `set_group_anonymous`.
+   */
+  set_group_anonymous_async: { params: SetGroupAnonymousParams<I64>; result: SetGroupAnonymousAsyncResult };
+  /**
+   * 群组匿名
+   * Allow or forbid anonymous chat in a group
+   * `rate_limited` variant of `set_group_anonymous`.
+   */
+  set_group_anonymous_rate_limited: { params: SetGroupAnonymousParams<I64>; result: SetGroupAnonymousRateLimitedResult };
   /**
    * 设置群名片（群备注）
    * Set a member's group card
    */
   set_group_card: { params: SetGroupCardParams<I64>; result: SetGroupCardResult };
   /**
+   * 设置群名片（群备注）
+   * Set a member's group card
+   * `async` variant of `set_group_card`.
+   */
+  set_group_card_async: { params: SetGroupCardParams<I64>; result: SetGroupCardAsyncResult };
+  /**
+   * 设置群名片（群备注）
+   * Set a member's group card
+   * `rate_limited` variant of `set_group_card`.
+   */
+  set_group_card_rate_limited: { params: SetGroupCardParams<I64>; result: SetGroupCardRateLimitedResult };
+  /**
    * 设置群名
    * Rename a group
    */
   set_group_name: { params: SetGroupNameParams<I64>; result: SetGroupNameResult };
+  /**
+   * 设置群名
+   * Rename a group
+   * `async` variant of `set_group_name`.
+   */
+  set_group_name_async: { params: SetGroupNameParams<I64>; result: SetGroupNameAsyncResult };
+  /**
+   * 设置群名
+   * Rename a group
+   * `rate_limited` variant of `set_group_name`.
+   */
+  set_group_name_rate_limited: { params: SetGroupNameParams<I64>; result: SetGroupNameRateLimitedResult };
   /**
    * 退出群组
    * Leave (or dismiss) a group
    */
   set_group_leave: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveResult };
   /**
+   * 退出群组
+   * Leave (or dismiss) a group
+   * `async` variant of `set_group_leave`.
+   */
+  set_group_leave_async: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveAsyncResult };
+  /**
+   * 退出群组
+   * Leave (or dismiss) a group
+   * `rate_limited` variant of `set_group_leave`.
+   */
+  set_group_leave_rate_limited: { params: SetGroupLeaveParams<I64>; result: SetGroupLeaveRateLimitedResult };
+  /**
    * 设置群组专属头衔
    * Set a member's special title
    */
   set_group_special_title: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleResult };
+  /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   * `async` variant of `set_group_special_title`.
+   */
+  set_group_special_title_async: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleAsyncResult };
+  /**
+   * 设置群组专属头衔
+   * Set a member's special title
+   * `rate_limited` variant of `set_group_special_title`.
+   */
+  set_group_special_title_rate_limited: { params: SetGroupSpecialTitleParams<I64>; result: SetGroupSpecialTitleRateLimitedResult };
   /**
    * 获取群信息
    * Get a group's information
    */
   get_group_info: { params: GetGroupInfoParams<I64>; result: GroupInfo<I64> };
   /**
+   * 获取群信息
+   * Get a group's information
+   * `async` variant of `get_group_info`.
+   */
+  get_group_info_async: { params: GetGroupInfoParams<I64>; result: GetGroupInfoAsyncResult };
+  /**
+   * 获取群信息
+   * Get a group's information
+   * `rate_limited` variant of `get_group_info`.
+   */
+  get_group_info_rate_limited: { params: GetGroupInfoParams<I64>; result: GetGroupInfoRateLimitedResult };
+  /**
    * 获取群列表
    * Get the group list
    */
   get_group_list: { params: GetGroupListParams; result: GetGroupListResult<I64> };
   /**
+   * 获取群列表
+   * Get the group list
+   * `async` variant of `get_group_list`.
+   */
+  get_group_list_async: { params: GetGroupListParams; result: GetGroupListAsyncResult };
+  /**
+   * 获取群列表
+   * Get the group list
+   * `rate_limited` variant of `get_group_list`.
+   */
+  get_group_list_rate_limited: { params: GetGroupListParams; result: GetGroupListRateLimitedResult };
+  /**
    * 获取群成员信息
    * Get a group member's information
    */
   get_group_member_info: { params: GetGroupMemberInfoParams<I64>; result: GroupMemberInfo<I64> };
+  /**
+   * 获取群成员信息
+   * Get a group member's information
+   * `async` variant of `get_group_member_info`.
+   */
+  get_group_member_info_async: { params: GetGroupMemberInfoParams<I64>; result: GetGroupMemberInfoAsyncResult };
+  /**
+   * 获取群成员信息
+   * Get a group member's information
+   * `rate_limited` variant of `get_group_member_info`.
+   */
+  get_group_member_info_rate_limited: { params: GetGroupMemberInfoParams<I64>; result: GetGroupMemberInfoRateLimitedResult };
   /**
    * 获取群成员列表
    * Get a group's member list
@@ -1838,10 +2200,38 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   get_group_member_list: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListResult<I64> };
   /**
+   * 获取群成员列表
+   * Get a group's member list
+   *
+   * 获取列表时某些字段（如 area、title）可能无法获得，具体应以单独的成员信息为准。
+   * `async` variant of `get_group_member_list`.
+   */
+  get_group_member_list_async: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListAsyncResult };
+  /**
+   * 获取群成员列表
+   * Get a group's member list
+   *
+   * 获取列表时某些字段（如 area、title）可能无法获得，具体应以单独的成员信息为准。
+   * `rate_limited` variant of `get_group_member_list`.
+   */
+  get_group_member_list_rate_limited: { params: GetGroupMemberListParams<I64>; result: GetGroupMemberListRateLimitedResult };
+  /**
    * 获取群荣誉信息
    * Get a group's honors
    */
   get_group_honor_info: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoResult<I64> };
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   * `async` variant of `get_group_honor_info`.
+   */
+  get_group_honor_info_async: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoAsyncResult };
+  /**
+   * 获取群荣誉信息
+   * Get a group's honors
+   * `rate_limited` variant of `get_group_honor_info`.
+   */
+  get_group_honor_info_rate_limited: { params: GetGroupHonorInfoParams<I64>; result: GetGroupHonorInfoRateLimitedResult };
   /**
    * 获取语音
    * Get a received voice file, converted
@@ -1850,25 +2240,89 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   get_record: { params: GetRecordParams; result: FileResult };
   /**
+   * 获取语音
+   * Get a received voice file, converted
+   *
+   * 通常需要 OneBot 实现安装 ffmpeg。
+   * `async` variant of `get_record`.
+   */
+  get_record_async: { params: GetRecordParams; result: GetRecordAsyncResult };
+  /**
+   * 获取语音
+   * Get a received voice file, converted
+   *
+   * 通常需要 OneBot 实现安装 ffmpeg。
+   * `rate_limited` variant of `get_record`.
+   */
+  get_record_rate_limited: { params: GetRecordParams; result: GetRecordRateLimitedResult };
+  /**
    * 获取图片
    * Get a received image file
    */
   get_image: { params: GetImageParams; result: FileResult };
+  /**
+   * 获取图片
+   * Get a received image file
+   * `async` variant of `get_image`.
+   */
+  get_image_async: { params: GetImageParams; result: GetImageAsyncResult };
+  /**
+   * 获取图片
+   * Get a received image file
+   * `rate_limited` variant of `get_image`.
+   */
+  get_image_rate_limited: { params: GetImageParams; result: GetImageRateLimitedResult };
   /**
    * 检查是否可以发送图片
    * Check whether images can be sent
    */
   can_send_image: { params: CanSendImageParams; result: CanSend };
   /**
+   * 检查是否可以发送图片
+   * Check whether images can be sent
+   * `async` variant of `can_send_image`.
+   */
+  can_send_image_async: { params: CanSendImageParams; result: CanSendImageAsyncResult };
+  /**
+   * 检查是否可以发送图片
+   * Check whether images can be sent
+   * `rate_limited` variant of `can_send_image`.
+   */
+  can_send_image_rate_limited: { params: CanSendImageParams; result: CanSendImageRateLimitedResult };
+  /**
    * 检查是否可以发送语音
    * Check whether voice messages can be sent
    */
   can_send_record: { params: CanSendRecordParams; result: CanSend };
   /**
+   * 检查是否可以发送语音
+   * Check whether voice messages can be sent
+   * `async` variant of `can_send_record`.
+   */
+  can_send_record_async: { params: CanSendRecordParams; result: CanSendRecordAsyncResult };
+  /**
+   * 检查是否可以发送语音
+   * Check whether voice messages can be sent
+   * `rate_limited` variant of `can_send_record`.
+   */
+  can_send_record_rate_limited: { params: CanSendRecordParams; result: CanSendRecordRateLimitedResult };
+  /**
    * 处理加好友请求
    * Accept or reject a friend request
    */
   set_friend_add_request: { params: SetFriendAddRequestParams; result: SetFriendAddRequestResult };
+  /**
+   * 处理加好友请求
+   * Accept or reject a friend request
+   * `async` variant of `set_friend_add_request`.
+   */
+  set_friend_add_request_async: { params: SetFriendAddRequestParams; result: SetFriendAddRequestAsyncResult };
+  /**
+   * 处理加好友请求
+   * Accept or reject a friend request
+   * `rate_limited` variant of `set_friend_add_request`.
+   */
+  set_friend_add_request_rate_limited: { params: SetFriendAddRequestParams; result: SetFriendAddRequestRateLimitedResult };
   /**
    * 处理加群请求／邀请
    * Accept or reject a group join request or invitation
@@ -1877,6 +2331,22 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   set_group_add_request: { params: SetGroupAddRequestParams; result: SetGroupAddRequestResult };
   /**
+   * 处理加群请求／邀请
+   * Accept or reject a group join request or invitation
+   *
+   * Divergence: The spec accepts the request type as `sub_type` or `type`; the format cannot require "one of two names", so qqwire requires `sub_type` (the name the request event uses) and keeps `type` as an optional alternative.
+   * `async` variant of `set_group_add_request`.
+   */
+  set_group_add_request_async: { params: SetGroupAddRequestParams; result: SetGroupAddRequestAsyncResult };
+  /**
+   * 处理加群请求／邀请
+   * Accept or reject a group join request or invitation
+   *
+   * Divergence: The spec accepts the request type as `sub_type` or `type`; the format cannot require "one of two names", so qqwire requires `sub_type` (the name the request event uses) and keeps `type` as an optional alternative.
+   * `rate_limited` variant of `set_group_add_request`.
+   */
+  set_group_add_request_rate_limited: { params: SetGroupAddRequestParams; result: SetGroupAddRequestRateLimitedResult };
+  /**
    * 获取运行状态
    * Get the implementation's status
    *
@@ -1884,10 +2354,38 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   get_status: { params: GetStatusParams; result: GetStatusResult };
   /**
+   * 获取运行状态
+   * Get the implementation's status
+   *
+   * 建议只使用 online 和 good 判断运行状态，其它字段因实现而异。
+   * `async` variant of `get_status`.
+   */
+  get_status_async: { params: GetStatusParams; result: GetStatusAsyncResult };
+  /**
+   * 获取运行状态
+   * Get the implementation's status
+   *
+   * 建议只使用 online 和 good 判断运行状态，其它字段因实现而异。
+   * `rate_limited` variant of `get_status`.
+   */
+  get_status_rate_limited: { params: GetStatusParams; result: GetStatusRateLimitedResult };
+  /**
    * 获取版本信息
    * Get version information
    */
   get_version_info: { params: GetVersionInfoParams; result: GetVersionInfoResult };
+  /**
+   * 获取版本信息
+   * Get version information
+   * `async` variant of `get_version_info`.
+   */
+  get_version_info_async: { params: GetVersionInfoParams; result: GetVersionInfoAsyncResult };
+  /**
+   * 获取版本信息
+   * Get version information
+   * `rate_limited` variant of `get_version_info`.
+   */
+  get_version_info_rate_limited: { params: GetVersionInfoParams; result: GetVersionInfoRateLimitedResult };
   /**
    * 重启 OneBot 实现
    * Restart the implementation
@@ -1896,6 +2394,22 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   set_restart: { params: SetRestartParams; result: SetRestartResult };
   /**
+   * 重启 OneBot 实现
+   * Restart the implementation
+   *
+   * 重启会中断 API 服务，因此异步执行，返回的 status 为 async。
+   * `async` variant of `set_restart`.
+   */
+  set_restart_async: { params: SetRestartParams; result: SetRestartAsyncResult };
+  /**
+   * 重启 OneBot 实现
+   * Restart the implementation
+   *
+   * 重启会中断 API 服务，因此异步执行，返回的 status 为 async。
+   * `rate_limited` variant of `set_restart`.
+   */
+  set_restart_rate_limited: { params: SetRestartParams; result: SetRestartRateLimitedResult };
+  /**
    * 清理缓存
    * Clean the cache
    *
@@ -1903,23 +2417,87 @@ export interface Actions<I64 extends Int64Repr = number> {
    */
   clean_cache: { params: CleanCacheParams; result: CleanCacheResult };
   /**
+   * 清理缓存
+   * Clean the cache
+   *
+   * 用于清理积攒了太多的缓存文件。
+   * `async` variant of `clean_cache`.
+   */
+  clean_cache_async: { params: CleanCacheParams; result: CleanCacheAsyncResult };
+  /**
+   * 清理缓存
+   * Clean the cache
+   *
+   * 用于清理积攒了太多的缓存文件。
+   * `rate_limited` variant of `clean_cache`.
+   */
+  clean_cache_rate_limited: { params: CleanCacheParams; result: CleanCacheRateLimitedResult };
+  /**
    * 发送好友赞
    * Send likes to a friend's profile
    */
   send_like: { params: SendLikeParams<I64>; result: SendLikeResult };
+  /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   * `async` variant of `send_like`.
+   */
+  send_like_async: { params: SendLikeParams<I64>; result: SendLikeAsyncResult };
+  /**
+   * 发送好友赞
+   * Send likes to a friend's profile
+   * `rate_limited` variant of `send_like`.
+   */
+  send_like_rate_limited: { params: SendLikeParams<I64>; result: SendLikeRateLimitedResult };
   /**
    * 获取登录号信息
    * Get the logged-in account
    */
   get_login_info: { params: GetLoginInfoParams; result: LoginInfo<I64> };
   /**
+   * 获取登录号信息
+   * Get the logged-in account
+   * `async` variant of `get_login_info`.
+   */
+  get_login_info_async: { params: GetLoginInfoParams; result: GetLoginInfoAsyncResult };
+  /**
+   * 获取登录号信息
+   * Get the logged-in account
+   * `rate_limited` variant of `get_login_info`.
+   */
+  get_login_info_rate_limited: { params: GetLoginInfoParams; result: GetLoginInfoRateLimitedResult };
+  /**
    * 获取陌生人信息
    * Get a user's public profile
    */
   get_stranger_info: { params: GetStrangerInfoParams<I64>; result: StrangerInfo<I64> };
   /**
+   * 获取陌生人信息
+   * Get a user's public profile
+   * `async` variant of `get_stranger_info`.
+   */
+  get_stranger_info_async: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoAsyncResult };
+  /**
+   * 获取陌生人信息
+   * Get a user's public profile
+   * `rate_limited` variant of `get_stranger_info`.
+   */
+  get_stranger_info_rate_limited: { params: GetStrangerInfoParams<I64>; result: GetStrangerInfoRateLimitedResult };
+  /**
    * 获取好友列表
    * Get the friend list
    */
   get_friend_list: { params: GetFriendListParams; result: GetFriendListResult<I64> };
+  /**
+   * 获取好友列表
+   * Get the friend list
+   * `async` variant of `get_friend_list`.
+   */
+  get_friend_list_async: { params: GetFriendListParams; result: GetFriendListAsyncResult };
+  /**
+   * 获取好友列表
+   * Get the friend list
+   * `rate_limited` variant of `get_friend_list`.
+   */
+  get_friend_list_rate_limited: { params: GetFriendListParams; result: GetFriendListRateLimitedResult };
 }

@@ -2,7 +2,8 @@
  * One typed API for every event delivery: receivers feed the hub (it is their `EventSink`), the hub
  * names each event by the schema's rule, validates it per policy and dispatches it.
  *
- *   const hub = createEventHub<MilkyEvents>({ protocol });
+ *   const hub = createMilkyEventHub();              // generated: protocol and validators bound
+ *   const hub = createEventHub<MilkyEvents>({ protocol, validators });
  *   hub.on('message_receive', (e) => …);            // e narrowed by the name
  *   hub.on('*', (e, info, name) => …);
  *   for await (const e of hub.events('message_receive')) …
@@ -14,6 +15,7 @@
  */
 import type { ValidationPolicy } from '../client.js';
 import { QQWireError, formatIssues, type Issue } from '../errors.js';
+import { applyPlan, findBigint, Int64Overflow, type Int64Mode, type Plan, type PlanDefs } from '../decode.js';
 import type { AbortSignalLike, ProtocolDescriptor } from '../transport.js';
 import { eventName } from './name.js';
 import type { EventDeliveryInfo, EventSink } from './receiver.js';
@@ -40,15 +42,46 @@ export class EventHandlerError extends QQWireError {
   }
 }
 
+/** The default map (any name, unknown payload); a generated `EventMap` interface narrows it. */
 export type EventMap = Record<string, unknown>;
 export type EventHandler<E> = (event: E, info: EventDeliveryInfo) => unknown;
 export type AnyEventHandler = (event: unknown, info: EventDeliveryInfo, name: string | undefined) => unknown;
 
+/** What the hub reads of a protocol: its name and `transport.events` (a generated descriptor has both). */
+export interface EventProtocol {
+  name: string;
+  transport: Pick<ProtocolDescriptor['transport'], 'events'>;
+}
+
+/** A generated validator, as the hub uses it. */
+export interface EventValidator {
+  check(value: unknown, options?: { int64?: Int64Mode | undefined }): readonly Issue[] | undefined;
+}
+
+/** Decode plans per event name, and the named plans they refer to. */
+export interface EventPlans {
+  defs: PlanDefs;
+  events: Readonly<Record<string, Plan>>;
+}
+
 export interface EventHubOptions {
   /** The generated protocol descriptor; its `transport.events.name` names the events. */
-  protocol: ProtocolDescriptor;
-  /** Checks an event against its schema; returns the issues, or undefined when it is valid or unknown. */
+  protocol: EventProtocol;
+  /**
+   * The generated validator of each event name (`eventValidators` of `qqwire/<protocol>`; the
+   * protocol's `create…EventHub()` binds them). A name without one (a newer server's event) is not validated.
+   */
+  validators?: Readonly<Record<string, EventValidator>> | undefined;
+  /** Checks an event against its schema; returns the issues, or undefined when it is valid or unknown. Used when `validators` has no entry. */
   validate?: ((name: string, payload: unknown) => readonly Issue[] | undefined) | undefined;
+  /**
+   * The generated decode plans of the events (bound by `create…EventHub()`): int64 fields become the
+   * `int64` representation and unknown variants inside an event (a newer segment type) are kept or
+   * dropped as they are in results. Without them the event is delivered as parsed.
+   */
+  plans?: EventPlans | undefined;
+  /** How int64 fields are delivered, as the client's option: `number` (default), `bigint` or `string`. */
+  int64?: Int64Mode | undefined;
   /** `throw`: an invalid event is reported and not dispatched; `warn`: reported and dispatched; `off`. Default `warn`. */
   validation?: ValidationPolicy | undefined;
   /** Delivery problems, invalid events and handler failures. Default: `console.error`. */
@@ -61,7 +94,7 @@ export interface EventIteratorOptions {
   signal?: AbortSignalLike | undefined;
 }
 
-export interface EventHub<E extends EventMap = EventMap> extends EventSink {
+export interface EventHub<E extends { [K in keyof E]: unknown } = EventMap> extends EventSink {
   on<K extends keyof E & string>(name: K, handler: EventHandler<E[K]>): () => void;
   on(name: '*', handler: AnyEventHandler): () => void;
   once<K extends keyof E & string>(name: K, handler: EventHandler<E[K]>): () => void;
@@ -82,7 +115,7 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
-export function createEventHub<E extends EventMap = EventMap>(options: EventHubOptions): EventHub<E> {
+export function createEventHub<E extends { [K in keyof E]: unknown } = EventMap>(options: EventHubOptions): EventHub<E> {
   const protocol = options.protocol;
   const rule = protocol.transport.events?.name;
   if (!rule) throw new TypeError(`${protocol.name} declares no events (transport.events)`);
@@ -121,17 +154,44 @@ export function createEventHub<E extends EventMap = EventMap>(options: EventHubO
     }
   }
 
+  const validators = options.validators;
+  const mode: Int64Mode = options.int64 ?? 'number';
+  const plans = options.plans;
+  function validate(name: string, payload: unknown): readonly Issue[] | undefined {
+    if (validators && Object.hasOwn(validators, name)) return validators[name]!.check(payload, { int64: mode });
+    return options.validate?.(name, payload);
+  }
+
+  /** The event as the handlers get it (decoded like a result), and what stands in the way of that. */
+  function prepare(name: string, payload: unknown): { event: unknown; issues: Issue[] } {
+    const plan = plans && Object.hasOwn(plans.events, name) ? plans.events[name] : undefined;
+    try {
+      const event = plan ? applyPlan(plan, plans!.defs, payload, mode, 'decode') : payload;
+      // A receiver parses losslessly: an int64 beyond 2^53 is a bigint, which `number` mode cannot deliver
+      // (checked, as for results, when the hub decodes; a hub without plans delivers what was parsed).
+      const big = plans && mode === 'number' ? findBigint(event) : undefined;
+      return { event, issues: big ? [{ path: big.path, message: `int64 ${big.value} is beyond 2^53: use the int64 option 'bigint' or 'string'` }] : [] };
+    } catch (error) {
+      if (!(error instanceof Int64Overflow)) throw error;
+      return { event: payload, issues: [{ path: error.path, message: `int64 ${error.value} is beyond 2^53: use the int64 option 'bigint' or 'string'` }] };
+    }
+  }
+
   function dispatch(payload: unknown, info: EventDeliveryInfo): unknown {
     const name = eventName(rule!, payload);
-    if (name !== undefined && options.validate && policy !== 'off') {
-      const issues = options.validate(name, payload);
-      if (issues && issues.length) {
+    let event = payload;
+    if (name !== undefined) {
+      const prepared = prepare(name, payload);
+      event = prepared.event;
+      const issues = policy === 'off' ? [] : [...prepared.issues, ...(prepared.issues.length ? [] : (validate(name, event) ?? []))];
+      if (issues.length) {
+        // The payload as delivered, never rounded: a decode that failed leaves it as parsed.
         reportError(new EventValidationError(protocol.name, name, issues, payload));
         if (policy === 'throw') return undefined;
       }
     }
     const targets = [...(name !== undefined ? (handlers.get(name) ?? []) : []), ...(handlers.get('*') ?? [])];
-    const results = targets.map((h) => call(h, payload, info, name));
+    const results = targets.map((h) => call(h, event, info, name));
     if (!results.some(isThenable)) return results.find((r) => r !== undefined);
     return Promise.all(results).then((values) => values.find((r) => r !== undefined));
   }

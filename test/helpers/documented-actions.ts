@@ -8,6 +8,8 @@ export interface DocumentedActions {
   actions: string[];
   /** Alternative wire names a server accepts for a documented action. */
   aliases?: Record<string, string[]>;
+  /** Suffixes the docs give every action (OneBot 11 api/README.md: `_async`, `_rate_limited`): each suffixed name must exist too. */
+  suffixes?: string[];
 }
 
 /** What is wrong with the shape of a list read from test/fixtures/<folder>/documented-actions.json. */
@@ -31,6 +33,9 @@ export function shapeProblems(doc: unknown, folder: string): string[] {
     if (!d.actions?.includes(name)) problems.push(`aliases: "${name}" is not in "actions"`);
     if (!Array.isArray(list) || list.some((a) => typeof a !== 'string')) problems.push(`aliases.${name} must be a list of names`);
   }
+  if (d.suffixes !== undefined && (!Array.isArray(d.suffixes) || d.suffixes.some((x) => typeof x !== 'string' || !/^_[a-z_]+$/.test(x)))) {
+    problems.push('"suffixes" must be a list of suffixes such as "_async"');
+  }
   return problems;
 }
 
@@ -39,6 +44,9 @@ export function missingActions(doc: DocumentedActions, generated: ReadonlySet<st
   const missing = doc.actions.filter((a) => !generated.has(a));
   for (const [name, aliases] of Object.entries(doc.aliases ?? {})) {
     for (const alias of aliases) if (!generated.has(alias)) missing.push(`${alias} (alias of ${name})`);
+  }
+  for (const suffix of doc.suffixes ?? []) {
+    for (const a of doc.actions) if (!generated.has(a + suffix)) missing.push(`${a}${suffix} (${suffix} form of ${a})`);
   }
   return missing;
 }

@@ -1,5 +1,5 @@
 // The README's "Receiving events" example, type-checked (TypeScript 7, no ambient types).
-import { createMilkyClient, protocol as milky } from 'qqwire/milky';
+import { createMilkyClient, createMilkyEventHub, protocol as milky } from 'qqwire/milky';
 import { protocol as onebot11 } from 'qqwire/onebot11';
 import { createEventHub, createSseReceiver, createWebhookReceiver } from 'qqwire/runtime/events';
 
@@ -7,8 +7,8 @@ declare const console: { warn(...args: unknown[]): void; log(...args: unknown[])
 
 export async function receiving(accessToken: string, secret: string): Promise<void> {
   const client = createMilkyClient({ baseUrl: 'http://127.0.0.1:3000', accessToken });
-  const hub = createEventHub({ protocol: milky, onError: console.warn });
-  hub.on('message_receive', async (e: any) => {
+  const hub = createMilkyEventHub({ onError: console.warn });
+  hub.on('message_receive', async (e) => {
     if (e.data.message_scene === 'group') await client.sendGroupMessage({ group_id: e.data.peer_id, message: [{ type: 'text', data: { text: 'pong' } }] });
   });
   await createSseReceiver({ protocol: milky, url: 'http://127.0.0.1:3000', accessToken, sink: hub }).start();
