@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { request } from 'undici';
 import { protocol } from 'qqwire/qq-official';
-import { ApiError, AuthError, RateLimitError } from '../runtime/errors.js';
+import { ApiError, AuthError, RateLimitError, TimeoutError } from '../runtime/errors.js';
+import { createQqOfficialClient } from 'qqwire/qq-official';
 import { ALICE, CHANNEL, GROUP, GUILD, manualClock, simAndClient } from './helpers/sim-qq.js';
 import { loadProtocolJson, sample } from './helpers/schema-sample.js';
 
@@ -168,6 +169,30 @@ describe('qq-official simulator: errors, auth and faults', () => {
     const { sim, client } = await simAndClient({}, { clientSecret: 'not-the-secret-xyz', token: { maxAttempts: 1 } });
     try {
       await assert.rejects(client.getMe(), (e: unknown) => e instanceof AuthError && e.status === 401 && !String(e.message).includes('not-the-secret-xyz'));
+    } finally {
+      await Promise.all([client.close(), sim.close()]);
+    }
+  });
+
+  it('latencyMs: an answer slower than the client timeout is a TimeoutError', async () => {
+    const { sim, client, options } = await simAndClient({ faults: { latencyMs: 300 } });
+    const impatient = createQqOfficialClient({ ...options, timeoutMs: 50 });
+    try {
+      await assert.rejects(impatient.getGateway(), (e: unknown) => e instanceof TimeoutError);
+      assert.equal(((await client.getGateway()) as { url: string }).url, sim.gatewayUrl, 'the same call succeeds within the default timeout');
+    } finally {
+      await Promise.all([impatient.close(), client.close(), sim.close()]);
+    }
+  });
+
+  it('a multipart channel send carries its fields and file to the world', async () => {
+    const { sim, client } = await simAndClient();
+    try {
+      const sent = (await client.sendChannelMessageMultipart({ channel_id: CHANNEL, content: '带图', file_image: new Uint8Array([0x89, 0x50, 0x4e, 0x47]) } as never)) as { id: string; channel_id: string };
+      assert.equal(sent.channel_id, CHANNEL);
+      assert.equal(sim.world.messages.get(sent.id)!.content, '带图');
+      assert.equal(sim.calls.get('send_channel_message_multipart'), 1);
+      assert.equal(sim.calls.get('send_channel_message'), undefined);
     } finally {
       await Promise.all([client.close(), sim.close()]);
     }
