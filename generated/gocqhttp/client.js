@@ -21,6 +21,7 @@ export const protocol = {
       "roleHeader": "X-Client-Role"
     },
     "events": {
+      "type": "Event",
       "name": {
         "parts": [
           [
@@ -404,8 +405,8 @@ export const protocol = {
     "send_private_forward_msg_async": { params: v.SendPrivateForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
     "send_forward_msg": { params: v.SendForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
     "send_forward_msg_async": { params: v.SendForwardMsgParams, result: v.ForwardSendResult, paramsPlan: {"k":"obj","p":{"user_id":{"k":"i64"},"group_id":{"k":"i64"},"messages":{"k":"arr","i":{"k":"ref","n":"NodeSegment"}}}} },
-    "get_group_msg_history": { params: v.GetGroupMsgHistoryParams, result: v.GetGroupMsgHistoryResult, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"GroupMessageEvent"}}}} },
-    "get_group_msg_history_async": { params: v.GetGroupMsgHistoryParams, result: v.GetGroupMsgHistoryResult, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"GroupMessageEvent"}}}} },
+    "get_group_msg_history": { params: v.GetGroupMsgHistoryParams, result: v.GetGroupMsgHistoryResult, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"GroupHistoryMessage"}}}} },
+    "get_group_msg_history_async": { params: v.GetGroupMsgHistoryParams, result: v.GetGroupMsgHistoryResult, paramsPlan: {"k":"obj","p":{"message_seq":{"k":"i64"},"group_id":{"k":"i64"}}}, resultPlan: {"k":"obj","p":{"messages":{"k":"arr","i":{"k":"ref","n":"GroupHistoryMessage"}}}} },
     "reload_event_filter": { params: v.ReloadEventFilterParams, noResult: true },
     "reload_event_filter_async": { params: v.ReloadEventFilterParams, noResult: true },
     "download_file": { params: v.DownloadFileParams, result: v.DownloadFileResult },
@@ -423,6 +424,533 @@ export const protocol = {
       "p": {
         "user_id": {
           "k": "i64"
+        }
+      }
+    },
+    "Event": {
+      "k": "union",
+      "tag": "post_type",
+      "v": {
+        "message": {
+          "k": "ref",
+          "n": "MessageEvent"
+        },
+        "notice": {
+          "k": "ref",
+          "n": "NoticeEvent"
+        },
+        "request": {
+          "k": "ref",
+          "n": "RequestEvent"
+        },
+        "meta_event": {
+          "k": "ref",
+          "n": "MetaEvent"
+        },
+        "message_sent": {
+          "k": "ref",
+          "n": "MessageSentEvent"
+        }
+      },
+      "keep": true
+    },
+    "MessageEvent": {
+      "k": "union",
+      "tag": "message_type",
+      "v": {
+        "private": {
+          "k": "ref",
+          "n": "PrivateMessageEvent"
+        },
+        "group": {
+          "k": "ref",
+          "n": "GroupMessageEvent"
+        },
+        "guild": {
+          "k": "ref",
+          "n": "GuildMessageEvent"
+        }
+      },
+      "keep": true
+    },
+    "NoticeEvent": {
+      "k": "union",
+      "tag": "notice_type",
+      "v": {
+        "group_upload": {
+          "k": "ref",
+          "n": "GroupUploadEvent"
+        },
+        "group_admin": {
+          "k": "ref",
+          "n": "GroupAdminEvent"
+        },
+        "group_decrease": {
+          "k": "ref",
+          "n": "GroupDecreaseEvent"
+        },
+        "group_increase": {
+          "k": "ref",
+          "n": "GroupIncreaseEvent"
+        },
+        "group_ban": {
+          "k": "ref",
+          "n": "GroupBanEvent"
+        },
+        "friend_add": {
+          "k": "ref",
+          "n": "FriendAddEvent"
+        },
+        "group_recall": {
+          "k": "ref",
+          "n": "GroupRecallEvent"
+        },
+        "friend_recall": {
+          "k": "ref",
+          "n": "FriendRecallEvent"
+        },
+        "notify": {
+          "k": "ref",
+          "n": "NotifyEvent"
+        },
+        "group_card": {
+          "k": "ref",
+          "n": "GroupCardEvent"
+        },
+        "offline_file": {
+          "k": "ref",
+          "n": "OfflineFileEvent"
+        },
+        "client_status": {
+          "k": "ref",
+          "n": "ClientStatusEvent"
+        },
+        "essence": {
+          "k": "ref",
+          "n": "EssenceEvent"
+        },
+        "message_reactions_updated": {
+          "k": "ref",
+          "n": "MessageReactionsUpdatedEvent"
+        },
+        "channel_updated": {
+          "k": "ref",
+          "n": "ChannelUpdatedEvent"
+        },
+        "channel_created": {
+          "k": "ref",
+          "n": "ChannelCreatedEvent"
+        },
+        "channel_destroyed": {
+          "k": "ref",
+          "n": "ChannelDestroyedEvent"
+        }
+      },
+      "keep": true
+    },
+    "NotifyEvent": {
+      "k": "union",
+      "tag": "sub_type",
+      "v": {
+        "poke": {
+          "k": "ref",
+          "n": "PokeEvent"
+        },
+        "lucky_king": {
+          "k": "ref",
+          "n": "LuckyKingEvent"
+        },
+        "honor": {
+          "k": "ref",
+          "n": "HonorEvent"
+        },
+        "title": {
+          "k": "ref",
+          "n": "TitleEvent"
+        }
+      },
+      "keep": true
+    },
+    "RequestEvent": {
+      "k": "union",
+      "tag": "request_type",
+      "v": {
+        "friend": {
+          "k": "ref",
+          "n": "FriendRequestEvent"
+        },
+        "group": {
+          "k": "ref",
+          "n": "GroupRequestEvent"
+        }
+      },
+      "keep": true
+    },
+    "MetaEvent": {
+      "k": "union",
+      "tag": "meta_event_type",
+      "v": {
+        "lifecycle": {
+          "k": "ref",
+          "n": "LifecycleEvent"
+        },
+        "heartbeat": {
+          "k": "ref",
+          "n": "HeartbeatEvent"
+        }
+      },
+      "keep": true
+    },
+    "PrivateMessageEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        },
+        "target_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupMessageEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "anonymous": {
+          "k": "alt",
+          "o": [
+            {
+              "k": "ref",
+              "n": "Anonymous"
+            }
+          ]
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        }
+      }
+    },
+    "GroupUploadEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "file": {
+          "k": "ref",
+          "n": "GroupUploadFile"
+        }
+      }
+    },
+    "GroupUploadFile": {
+      "k": "obj",
+      "p": {
+        "size": {
+          "k": "i64"
+        },
+        "busid": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupAdminEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupDecreaseEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupIncreaseEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupBanEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "duration": {
+          "k": "i64"
+        }
+      }
+    },
+    "FriendAddEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupRecallEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "FriendRecallEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "PokeEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "target_id": {
+          "k": "i64"
+        },
+        "sender_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "LuckyKingEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "target_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "HonorEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "FriendRequestEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupRequestEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "LifecycleEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "HeartbeatEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "interval": {
+          "k": "i64"
+        }
+      }
+    },
+    "PrivateMessageQuickOperation": {
+      "k": "obj",
+      "p": {
+        "reply": {
+          "k": "ref",
+          "n": "Message"
+        }
+      }
+    },
+    "GroupMessageQuickOperation": {
+      "k": "obj",
+      "p": {
+        "reply": {
+          "k": "ref",
+          "n": "Message"
         }
       }
     },
@@ -584,6 +1112,261 @@ export const protocol = {
       "p": {
         "app_id": {
           "k": "i64"
+        }
+      }
+    },
+    "MessageSentEvent": {
+      "k": "union",
+      "tag": "message_type",
+      "v": {
+        "private": {
+          "k": "ref",
+          "n": "PrivateMessageSentEvent"
+        },
+        "group": {
+          "k": "ref",
+          "n": "GroupMessageSentEvent"
+        }
+      },
+      "keep": true
+    },
+    "PrivateMessageSentEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "target_id": {
+          "k": "i64"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        }
+      }
+    },
+    "GroupMessageSentEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "anonymous": {
+          "k": "alt",
+          "o": [
+            {
+              "k": "ref",
+              "n": "Anonymous"
+            }
+          ]
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        }
+      }
+    },
+    "GuildMessageEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "GuildMessageSender"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        }
+      }
+    },
+    "GroupCardEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "OfflineFileEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "file": {
+          "k": "ref",
+          "n": "OfflineFile"
+        }
+      }
+    },
+    "OfflineFile": {
+      "k": "obj",
+      "p": {
+        "size": {
+          "k": "i64"
+        }
+      }
+    },
+    "ClientStatusEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "client": {
+          "k": "ref",
+          "n": "Device"
+        }
+      }
+    },
+    "EssenceEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "sender_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "TitleEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "MessageReactionsUpdatedEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "current_reactions": {
+          "k": "arr",
+          "i": {
+            "k": "ref",
+            "n": "GuildMessageReaction"
+          }
+        }
+      }
+    },
+    "ChannelUpdatedEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "old_info": {
+          "k": "ref",
+          "n": "ChannelInfo"
+        },
+        "new_info": {
+          "k": "ref",
+          "n": "ChannelInfo"
+        }
+      }
+    },
+    "ChannelCreatedEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "channel_info": {
+          "k": "ref",
+          "n": "ChannelInfo"
+        }
+      }
+    },
+    "ChannelDestroyedEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "channel_info": {
+          "k": "ref",
+          "n": "ChannelInfo"
         }
       }
     },
@@ -831,7 +1614,7 @@ export const protocol = {
         }
       }
     },
-    "GroupMessageEvent": {
+    "GroupHistoryMessage": {
       "k": "obj",
       "p": {
         "time": {

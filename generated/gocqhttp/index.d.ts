@@ -2,4 +2,6 @@
 export { createClient, createGocqhttpClient, protocol } from './client.js';
 export type { Client, GocqhttpClient, Options } from './client.js';
 export * as validators from './validators.js';
+export { eventValidators, createGocqhttpEventHub } from './events.js';
+export type { GocqhttpEventHubOptions } from './events.js';
 export type * from './types.js';

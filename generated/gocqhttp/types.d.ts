@@ -54,6 +54,1298 @@ export interface Sender<I64 extends Int64Repr = number> {
   title?: string;
 }
 
+/** Delivered in place of a Event whose `post_type` is unknown, so newer servers do not break older clients. */
+export interface UnknownEvent {
+  /** A Event variant this schema does not know (yet). */
+  post_type: 'unknown';
+  /** The variant exactly as received. */
+  raw: {
+      post_type: string;
+    };
+}
+
+/**
+ * 事件（上报）
+ * Any event the implementation reports, by post_type
+ */
+export type Event<I64 extends Int64Repr = number> = MessageEvent<I64> | NoticeEvent<I64> | RequestEvent<I64> | MetaEvent<I64> | MessageSentEvent<I64> | UnknownEvent;
+/**
+ * 事件（上报）
+ * Any event the implementation reports, by post_type
+ * Input shape of `Event`: fields with a default may be omitted.
+ */
+export type EventInput<I64 extends Int64Repr = number> = MessageEventInput<I64> | NoticeEventInput<I64> | RequestEventInput<I64> | MetaEventInput<I64> | MessageSentEventInput<I64> | UnknownEvent;
+
+/** Delivered in place of a MessageEvent whose `message_type` is unknown, so newer servers do not break older clients. */
+export interface UnknownMessageEvent {
+  /** A MessageEvent variant this schema does not know (yet). */
+  message_type: 'unknown';
+  /** The variant exactly as received. */
+  raw: {
+      message_type: string;
+    };
+}
+
+/**
+ * 消息事件（post_type 为 message）
+ * A message event (post_type message), by message_type
+ */
+export type MessageEvent<I64 extends Int64Repr = number> = PrivateMessageEvent<I64> | GroupMessageEvent<I64> | GuildMessageEvent<I64> | UnknownMessageEvent;
+/**
+ * 消息事件（post_type 为 message）
+ * A message event (post_type message), by message_type
+ * Input shape of `MessageEvent`: fields with a default may be omitted.
+ */
+export type MessageEventInput<I64 extends Int64Repr = number> = PrivateMessageEventInput<I64> | GroupMessageEventInput<I64> | GuildMessageEventInput<I64> | UnknownMessageEvent;
+
+/** Delivered in place of a NoticeEvent whose `notice_type` is unknown, so newer servers do not break older clients. */
+export interface UnknownNoticeEvent {
+  /** A NoticeEvent variant this schema does not know (yet). */
+  notice_type: 'unknown';
+  /** The variant exactly as received. */
+  raw: {
+      notice_type: string;
+    };
+}
+
+/**
+ * 通知事件（post_type 为 notice）
+ * A notice event (post_type notice), by notice_type
+ */
+export type NoticeEvent<I64 extends Int64Repr = number> = GroupUploadEvent<I64> | GroupAdminEvent<I64> | GroupDecreaseEvent<I64> | GroupIncreaseEvent<I64> | GroupBanEvent<I64> | FriendAddEvent<I64> | GroupRecallEvent<I64> | FriendRecallEvent<I64> | NotifyEvent<I64> | GroupCardEvent<I64> | OfflineFileEvent<I64> | ClientStatusEvent<I64> | EssenceEvent<I64> | MessageReactionsUpdatedEvent<I64> | ChannelUpdatedEvent<I64> | ChannelCreatedEvent<I64> | ChannelDestroyedEvent<I64> | UnknownNoticeEvent;
+/**
+ * 通知事件（post_type 为 notice）
+ * A notice event (post_type notice), by notice_type
+ * Input shape of `NoticeEvent`: fields with a default may be omitted.
+ */
+export type NoticeEventInput<I64 extends Int64Repr = number> = GroupUploadEvent<I64> | GroupAdminEvent<I64> | GroupDecreaseEvent<I64> | GroupIncreaseEvent<I64> | GroupBanEvent<I64> | FriendAddEvent<I64> | GroupRecallEvent<I64> | FriendRecallEvent<I64> | NotifyEventInput<I64> | GroupCardEvent<I64> | OfflineFileEvent<I64> | ClientStatusEvent<I64> | EssenceEvent<I64> | MessageReactionsUpdatedEvent<I64> | ChannelUpdatedEvent<I64> | ChannelCreatedEvent<I64> | ChannelDestroyedEvent<I64> | UnknownNoticeEvent;
+
+/** Delivered in place of a NotifyEvent whose `sub_type` is unknown, so newer servers do not break older clients. */
+export interface UnknownNotifyEvent {
+  /** A NotifyEvent variant this schema does not know (yet). */
+  sub_type: 'unknown';
+  /** The variant exactly as received. */
+  raw: {
+      sub_type: string;
+    };
+}
+
+/**
+ * 提示类通知（notice_type 为 notify）
+ * A notify notice (notice_type notify), by sub_type
+ */
+export type NotifyEvent<I64 extends Int64Repr = number> = PokeEvent<I64> | LuckyKingEvent<I64> | HonorEvent<I64> | TitleEvent<I64> | UnknownNotifyEvent;
+/**
+ * 提示类通知（notice_type 为 notify）
+ * A notify notice (notice_type notify), by sub_type
+ * Input shape of `NotifyEvent`: fields with a default may be omitted.
+ */
+export type NotifyEventInput<I64 extends Int64Repr = number> = PokeEvent<I64> | LuckyKingEvent<I64> | HonorEvent<I64> | TitleEvent<I64> | UnknownNotifyEvent;
+
+/** Delivered in place of a RequestEvent whose `request_type` is unknown, so newer servers do not break older clients. */
+export interface UnknownRequestEvent {
+  /** A RequestEvent variant this schema does not know (yet). */
+  request_type: 'unknown';
+  /** The variant exactly as received. */
+  raw: {
+      request_type: string;
+    };
+}
+
+/**
+ * 请求事件（post_type 为 request）
+ * A request event (post_type request), by request_type
+ */
+export type RequestEvent<I64 extends Int64Repr = number> = FriendRequestEvent<I64> | GroupRequestEvent<I64> | UnknownRequestEvent;
+/**
+ * 请求事件（post_type 为 request）
+ * A request event (post_type request), by request_type
+ * Input shape of `RequestEvent`: fields with a default may be omitted.
+ */
+export type RequestEventInput<I64 extends Int64Repr = number> = FriendRequestEvent<I64> | GroupRequestEvent<I64> | UnknownRequestEvent;
+
+/** Delivered in place of a MetaEvent whose `meta_event_type` is unknown, so newer servers do not break older clients. */
+export interface UnknownMetaEvent {
+  /** A MetaEvent variant this schema does not know (yet). */
+  meta_event_type: 'unknown';
+  /** The variant exactly as received. */
+  raw: {
+      meta_event_type: string;
+    };
+}
+
+/**
+ * 元事件（post_type 为 meta_event），与 OneBot 自身运行状态有关
+ * A meta event (post_type meta_event) about the implementation itself, by meta_event_type
+ */
+export type MetaEvent<I64 extends Int64Repr = number> = LifecycleEvent<I64> | HeartbeatEvent<I64> | UnknownMetaEvent;
+/**
+ * 元事件（post_type 为 meta_event），与 OneBot 自身运行状态有关
+ * A meta event (post_type meta_event) about the implementation itself, by meta_event_type
+ * Input shape of `MetaEvent`: fields with a default may be omitted.
+ */
+export type MetaEventInput<I64 extends Int64Repr = number> = LifecycleEvent<I64> | HeartbeatEvent<I64> | UnknownMetaEvent;
+
+/**
+ * 私聊消息
+ * A private message (from a friend, a group's temporary session or elsewhere)
+ */
+export interface PrivateMessageEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'private';
+  /**
+   * 消息子类型：好友 friend，群临时会话 group，在群中自身发送 group_self，其他 other
+   * friend, group (temporary session), group_self (sent by the bot in a group) or other
+   */
+  sub_type: 'friend' | 'group' | 'group_self' | 'other';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 消息内容
+   * Message content: a segment array or a CQ string, as the implementation posts it
+   */
+  message: Message;
+  /**
+   * 原始消息内容
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息，各字段尽最大努力提供，不保证存在或正确
+   * Sender info; best effort, any field may be missing or stale
+   */
+  sender: Sender<I64>;
+  /**
+   * 接收者 QQ 号
+   * Receiver QQ number
+   */
+  target_id?: I64;
+  /**
+   * 临时会话来源
+   * Source of a temporary session
+   */
+  temp_source?: number;
+}
+
+/**
+ * 私聊消息
+ * A private message (from a friend, a group's temporary session or elsewhere)
+ * Input shape of `PrivateMessageEvent`: fields with a default may be omitted.
+ */
+export interface PrivateMessageEventInput<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'private';
+  /**
+   * 消息子类型：好友 friend，群临时会话 group，在群中自身发送 group_self，其他 other
+   * friend, group (temporary session), group_self (sent by the bot in a group) or other
+   */
+  sub_type: 'friend' | 'group' | 'group_self' | 'other';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 消息内容
+   * Message content: a segment array or a CQ string, as the implementation posts it
+   */
+  message: MessageInput;
+  /**
+   * 原始消息内容
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息，各字段尽最大努力提供，不保证存在或正确
+   * Sender info; best effort, any field may be missing or stale
+   */
+  sender: Sender<I64>;
+  /**
+   * 接收者 QQ 号
+   * Receiver QQ number
+   */
+  target_id?: I64;
+  /**
+   * 临时会话来源
+   * Source of a temporary session
+   */
+  temp_source?: number;
+}
+
+/**
+ * 群消息
+ * A group message (normal, anonymous, or a system notice such as "anonymous chat disabled")
+ */
+export interface GroupMessageEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'group';
+  /**
+   * 消息子类型：正常消息 normal，匿名消息 anonymous，系统提示 notice
+   * normal, anonymous or notice (a system notice)
+   */
+  sub_type: 'normal' | 'anonymous' | 'notice';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 匿名信息，非匿名消息时为 null
+   * Anonymous sender info; null unless the message is anonymous
+   */
+  anonymous?: Anonymous<I64> | null;
+  /**
+   * 消息内容
+   * Message content: a segment array or a CQ string, as the implementation posts it
+   */
+  message: Message;
+  /**
+   * 原始消息内容
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息，各字段尽最大努力提供，不保证存在或正确
+   * Sender info; best effort, any field may be missing or stale
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 群消息
+ * A group message (normal, anonymous, or a system notice such as "anonymous chat disabled")
+ * Input shape of `GroupMessageEvent`: fields with a default may be omitted.
+ */
+export interface GroupMessageEventInput<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'group';
+  /**
+   * 消息子类型：正常消息 normal，匿名消息 anonymous，系统提示 notice
+   * normal, anonymous or notice (a system notice)
+   */
+  sub_type: 'normal' | 'anonymous' | 'notice';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 匿名信息，非匿名消息时为 null
+   * Anonymous sender info; null unless the message is anonymous
+   */
+  anonymous?: Anonymous<I64> | null;
+  /**
+   * 消息内容
+   * Message content: a segment array or a CQ string, as the implementation posts it
+   */
+  message: MessageInput;
+  /**
+   * 原始消息内容
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息，各字段尽最大努力提供，不保证存在或正确
+   * Sender info; best effort, any field may be missing or stale
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 群文件上传
+ * A file was uploaded to a group
+ */
+export interface GroupUploadEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'group_upload';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 发送者 QQ 号
+   * Uploader QQ number
+   */
+  user_id: I64;
+  file: GroupUploadFile<I64>;
+}
+
+/**
+ * 文件信息
+ * The uploaded file
+ */
+export interface GroupUploadFile<I64 extends Int64Repr = number> {
+  /**
+   * 文件 ID
+   * File id
+   */
+  id: string;
+  /**
+   * 文件名
+   * File name
+   */
+  name: string;
+  /**
+   * 文件大小（字节数）
+   * Size in bytes
+   */
+  size: I64;
+  /**
+   * busid（用途不明）
+   * Bus id (purpose undocumented)
+   */
+  busid: I64;
+}
+
+/**
+ * 群管理员变动
+ * A member was made admin or lost admin
+ */
+export interface GroupAdminEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'group_admin';
+  /**
+   * 设置 set，取消 unset
+   * set or unset
+   */
+  sub_type: 'set' | 'unset';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 管理员 QQ 号
+   * QQ number of the admin
+   */
+  user_id: I64;
+}
+
+/**
+ * 群成员减少
+ * A member left the group, was kicked, or the bot was kicked
+ */
+export interface GroupDecreaseEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'group_decrease';
+  /**
+   * 主动退群 leave，成员被踢 kick，登录号被踢 kick_me
+   * leave, kick, or kick_me (the bot was kicked)
+   */
+  sub_type: 'leave' | 'kick' | 'kick_me';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 操作者 QQ 号（主动退群时同 user_id）
+   * Operator QQ number (= user_id when leaving)
+   */
+  operator_id: I64;
+  /**
+   * 离开者 QQ 号
+   * QQ number of the member who left
+   */
+  user_id: I64;
+}
+
+/**
+ * 群成员增加
+ * A member joined the group (approved by an admin, or invited)
+ */
+export interface GroupIncreaseEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'group_increase';
+  /**
+   * 管理员同意入群 approve，管理员邀请入群 invite
+   * approve or invite
+   */
+  sub_type: 'approve' | 'invite';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 操作者 QQ 号
+   * Operator QQ number
+   */
+  operator_id: I64;
+  /**
+   * 加入者 QQ 号
+   * QQ number of the new member
+   */
+  user_id: I64;
+}
+
+/**
+ * 群禁言
+ * A member was muted or unmuted
+ */
+export interface GroupBanEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'group_ban';
+  /**
+   * 禁言 ban，解除禁言 lift_ban
+   * ban or lift_ban
+   */
+  sub_type: 'ban' | 'lift_ban';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 操作者 QQ 号
+   * Operator QQ number
+   */
+  operator_id: I64;
+  /**
+   * 被禁言 QQ 号（全员禁言时为 0）
+   * QQ number of the muted member (0 for the whole group)
+   */
+  user_id: I64;
+  /**
+   * 禁言时长，单位秒（全员禁言时为 -1）
+   * Mute duration in seconds (-1 for the whole group)
+   * Unit: seconds.
+   */
+  duration: I64;
+}
+
+/**
+ * 好友添加
+ * A new friend was added
+ */
+export interface FriendAddEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'friend_add';
+  /**
+   * 新好友 QQ 号
+   * QQ number of the new friend
+   */
+  user_id: I64;
+}
+
+/**
+ * 群消息撤回
+ * A group message was recalled
+ * Divergence: The spec's table says message_id is int64 here; it is the id of a message event and of delete_msg (int32 there), so it is typed as they are.
+ */
+export interface GroupRecallEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'group_recall';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 消息发送者 QQ 号
+   * QQ number of the message's sender
+   */
+  user_id: I64;
+  /**
+   * 操作者 QQ 号
+   * QQ number of who recalled it
+   */
+  operator_id: I64;
+  /**
+   * 被撤回的消息 ID
+   * Id of the recalled message
+   */
+  message_id: number;
+}
+
+/**
+ * 好友消息撤回
+ * A friend recalled a private message
+ * Divergence: The spec's table says message_id is int64; typed int32 as in message events and delete_msg.
+ */
+export interface FriendRecallEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'friend_recall';
+  /**
+   * 好友 QQ 号
+   * QQ number of the friend
+   */
+  user_id: I64;
+  /**
+   * 被撤回的消息 ID
+   * Id of the recalled message
+   */
+  message_id: number;
+}
+
+/**
+ * 戳一戳（双击头像）：群内（带 group_id）或好友间（带 sender_id，无 group_id）
+ * A poke (double-tap on an avatar), in a group (with group_id) or between friends (with sender_id, no group_id)
+ */
+export interface PokeEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'notify';
+  /**
+   * 提示类型
+   * Notify type
+   */
+  sub_type: 'poke';
+  /**
+   * 群号（仅群内戳一戳）
+   * Group number (group pokes only)
+   */
+  group_id?: I64;
+  /**
+   * 发送者 QQ 号
+   * QQ number of who poked
+   */
+  user_id: I64;
+  /**
+   * 被戳者 QQ 号
+   * QQ number of who was poked
+   */
+  target_id: I64;
+  /**
+   * 发送者 QQ 号（仅好友戳一戳）
+   * QQ number of who poked (friend pokes only)
+   */
+  sender_id?: I64;
+}
+
+/**
+ * 群红包运气王
+ * The luckiest receiver of a group red packet
+ */
+export interface LuckyKingEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'notify';
+  /**
+   * 提示类型
+   * Notify type
+   */
+  sub_type: 'lucky_king';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 红包发送者 QQ 号
+   * QQ number of the red packet's sender
+   */
+  user_id: I64;
+  /**
+   * 运气王 QQ 号
+   * QQ number of the lucky king
+   */
+  target_id: I64;
+}
+
+/**
+ * 群成员荣誉变更
+ * A member's group honor changed
+ */
+export interface HonorEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'notify';
+  /**
+   * 提示类型
+   * Notify type
+   */
+  sub_type: 'honor';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 荣誉类型：龙王 talkative，群聊之火 performer，快乐源泉 emotion
+   * talkative (dragon king), performer (group's fire) or emotion (source of joy)
+   */
+  honor_type: 'talkative' | 'performer' | 'emotion';
+  /**
+   * 成员 QQ 号
+   * QQ number of the member
+   */
+  user_id: I64;
+}
+
+/**
+ * 加好友请求
+ * Someone asks to become the bot's friend
+ */
+export interface FriendRequestEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'request';
+  /**
+   * 请求类型
+   * Request type
+   */
+  request_type: 'friend';
+  /**
+   * 发送请求的 QQ 号
+   * QQ number of the requester
+   */
+  user_id: I64;
+  /**
+   * 验证信息
+   * Verification message
+   */
+  comment: string;
+  /**
+   * 请求 flag，处理请求的 API 需要传入
+   * Request flag (pass it to the API that handles the request)
+   */
+  flag: string;
+}
+
+/**
+ * 加群请求／邀请
+ * Someone asks to join a group, or the bot is invited into one
+ */
+export interface GroupRequestEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'request';
+  /**
+   * 请求类型
+   * Request type
+   */
+  request_type: 'group';
+  /**
+   * 加群请求 add，邀请登录号入群 invite
+   * add (join request) or invite (the bot is invited)
+   */
+  sub_type: 'add' | 'invite';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 发送请求的 QQ 号
+   * QQ number of the requester
+   */
+  user_id: I64;
+  /**
+   * 验证信息
+   * Verification message
+   */
+  comment: string;
+  /**
+   * 请求 flag，处理请求的 API 需要传入
+   * Request flag (pass it to the API that handles the request)
+   */
+  flag: string;
+}
+
+/**
+ * 生命周期；enable 与 disable 仅经 HTTP POST 上报，connect 仅经正向与反向 WebSocket 上报
+ * Lifecycle: enable / disable (OneBot switched on or off; HTTP POST only) and connect (a WebSocket connection is up; forward and reverse WebSocket only)
+ */
+export interface LifecycleEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'meta_event';
+  /**
+   * 元事件类型
+   * Meta event type
+   */
+  meta_event_type: 'lifecycle';
+  /**
+   * 启用 enable，停用 disable，WebSocket 连接成功 connect
+   * enable, disable or connect
+   */
+  sub_type: 'enable' | 'disable' | 'connect';
+}
+
+/**
+ * 心跳（需在配置中启用 heartbeat.enable，默认间隔 15000 毫秒）
+ * Heartbeat (when heartbeat.enable is set; every heartbeat.interval ms, 15000 by default)
+ */
+export interface HeartbeatEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot that received the event
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'meta_event';
+  /**
+   * 元事件类型
+   * Meta event type
+   */
+  meta_event_type: 'heartbeat';
+  status: HeartbeatStatus;
+  /**
+   * 到下次心跳的间隔（毫秒）
+   * Milliseconds until the next heartbeat
+   * Unit: milliseconds.
+   */
+  interval: I64;
+}
+
+/**
+ * 状态信息，内容同 get_status 的返回；实现可添加其它字段
+ * Status, as get_status returns it (implementations add fields; kept)
+ */
+export interface HeartbeatStatus {
+  /**
+   * 当前 QQ 在线，null 表示无法查询
+   * Whether QQ is online; null when it cannot be told
+   */
+  online: boolean | null;
+  /**
+   * 状态符合预期
+   * Everything works as expected
+   */
+  good: boolean;
+}
+
+/**
+ * 私聊消息的快速操作
+ * Quick operation answering a private message event
+ */
+export interface PrivateMessageQuickOperation {
+  /**
+   * 要回复的内容，默认不回复
+   * Reply content (default no reply)
+   */
+  reply?: Message;
+  /**
+   * 回复内容是否作为纯文本发送（不解析 CQ 码），仅 reply 为字符串时有效；默认不转义
+   * Send a string reply as plain text (no CQ codes); default false
+   */
+  auto_escape?: boolean;
+}
+
+/**
+ * 私聊消息的快速操作
+ * Quick operation answering a private message event
+ * Input shape of `PrivateMessageQuickOperation`: fields with a default may be omitted.
+ */
+export interface PrivateMessageQuickOperationInput {
+  /**
+   * 要回复的内容，默认不回复
+   * Reply content (default no reply)
+   */
+  reply?: MessageInput;
+  /**
+   * 回复内容是否作为纯文本发送（不解析 CQ 码），仅 reply 为字符串时有效；默认不转义
+   * Send a string reply as plain text (no CQ codes); default false
+   */
+  auto_escape?: boolean;
+}
+
+/**
+ * 群消息的快速操作
+ * Quick operation answering a group message event
+ */
+export interface GroupMessageQuickOperation {
+  /**
+   * 要回复的内容，默认不回复
+   * Reply content (default no reply)
+   */
+  reply?: Message;
+  /**
+   * 回复内容是否作为纯文本发送（不解析 CQ 码），仅 reply 为字符串时有效；默认不转义
+   * Send a string reply as plain text (no CQ codes); default false
+   */
+  auto_escape?: boolean;
+  /**
+   * 是否在回复开头 at 发送者，匿名发送者无效；默认 at
+   * @ the sender at the start of the reply (not for anonymous senders); default true
+   */
+  at_sender?: boolean;
+  /**
+   * 撤回该条消息；默认不撤回
+   * Recall the message; default false
+   */
+  delete?: boolean;
+  /**
+   * 把发送者踢出群组（不拒绝其后续加群请求），匿名发送者无效；默认不踢
+   * Kick the sender (later join requests are not refused; not for anonymous senders); default false
+   */
+  kick?: boolean;
+  /**
+   * 把发送者禁言 ban_duration 时长，对匿名用户也有效；默认不禁言
+   * Mute the sender for ban_duration (works on anonymous senders too); default false
+   */
+  ban?: boolean;
+  /**
+   * 禁言时长，默认 30 分钟
+   * Mute duration in seconds; default 1800 (30 minutes)
+   * Unit: seconds.
+   */
+  ban_duration?: number;
+}
+
+/**
+ * 群消息的快速操作
+ * Quick operation answering a group message event
+ * Input shape of `GroupMessageQuickOperation`: fields with a default may be omitted.
+ */
+export interface GroupMessageQuickOperationInput {
+  /**
+   * 要回复的内容，默认不回复
+   * Reply content (default no reply)
+   */
+  reply?: MessageInput;
+  /**
+   * 回复内容是否作为纯文本发送（不解析 CQ 码），仅 reply 为字符串时有效；默认不转义
+   * Send a string reply as plain text (no CQ codes); default false
+   */
+  auto_escape?: boolean;
+  /**
+   * 是否在回复开头 at 发送者，匿名发送者无效；默认 at
+   * @ the sender at the start of the reply (not for anonymous senders); default true
+   */
+  at_sender?: boolean;
+  /**
+   * 撤回该条消息；默认不撤回
+   * Recall the message; default false
+   */
+  delete?: boolean;
+  /**
+   * 把发送者踢出群组（不拒绝其后续加群请求），匿名发送者无效；默认不踢
+   * Kick the sender (later join requests are not refused; not for anonymous senders); default false
+   */
+  kick?: boolean;
+  /**
+   * 把发送者禁言 ban_duration 时长，对匿名用户也有效；默认不禁言
+   * Mute the sender for ban_duration (works on anonymous senders too); default false
+   */
+  ban?: boolean;
+  /**
+   * 禁言时长，默认 30 分钟
+   * Mute duration in seconds; default 1800 (30 minutes)
+   * Unit: seconds.
+   */
+  ban_duration?: number;
+}
+
+/**
+ * 加好友请求的快速操作
+ * Quick operation answering a friend request
+ */
+export interface FriendRequestQuickOperation {
+  /**
+   * 是否同意请求，默认不处理
+   * Approve or refuse (default leave it)
+   */
+  approve?: boolean;
+  /**
+   * 添加后的好友备注（仅同意时有效）
+   * Remark for the new friend (when approving)
+   */
+  remark?: string;
+}
+
+/**
+ * 加群请求／邀请的快速操作
+ * Quick operation answering a group join request or invitation
+ */
+export interface GroupRequestQuickOperation {
+  /**
+   * 是否同意请求／邀请，默认不处理
+   * Approve or refuse (default leave it)
+   */
+  approve?: boolean;
+  /**
+   * 拒绝理由（仅拒绝时有效）
+   * Reason for refusing (when refusing)
+   */
+  reason?: string;
+}
+
 /**
  * 消息：CQ 码字符串、单个消息段对象（仅发送时）或消息段数组
  * A message, as a CQ-code string, a single segment object (sending only) or an array of segments
@@ -981,6 +2273,909 @@ export interface ModelShowVariant {
    * Whether it needs a paid membership
    */
   need_pay: boolean;
+}
+
+/** Delivered in place of a MessageSentEvent whose `message_type` is unknown, so newer servers do not break older clients. */
+export interface UnknownMessageSentEvent {
+  /** A MessageSentEvent variant this schema does not know (yet). */
+  message_type: 'unknown';
+  /** The variant exactly as received. */
+  raw: {
+      message_type: string;
+    };
+}
+
+/**
+ * 自身发送的消息（post_type 为 message_sent，需开启 report-self-message），数据与消息事件一致
+ * A message the bot itself sent (post_type message_sent; only with report-self-message on); the same data as the message event, by message_type
+ */
+export type MessageSentEvent<I64 extends Int64Repr = number> = PrivateMessageSentEvent<I64> | GroupMessageSentEvent<I64> | UnknownMessageSentEvent;
+/**
+ * 自身发送的消息（post_type 为 message_sent，需开启 report-self-message），数据与消息事件一致
+ * A message the bot itself sent (post_type message_sent; only with report-self-message on); the same data as the message event, by message_type
+ * Input shape of `MessageSentEvent`: fields with a default may be omitted.
+ */
+export type MessageSentEventInput<I64 extends Int64Repr = number> = PrivateMessageSentEventInput<I64> | GroupMessageSentEventInput<I64> | UnknownMessageSentEvent;
+
+/**
+ * 自身发送的私聊消息
+ * A private message the bot sent
+ */
+export interface PrivateMessageSentEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message_sent';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'private';
+  /**
+   * 消息子类型：好友 friend，群临时会话 group，在群中自身发送 group_self，其他 other
+   * friend, group (temporary session), group_self (sent by the bot in a group) or other
+   */
+  sub_type: 'friend' | 'group' | 'group_self' | 'other';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 接收者 QQ 号
+   * Receiver QQ number
+   */
+  target_id?: I64;
+  /**
+   * 临时会话来源
+   * Source of a temporary session
+   */
+  temp_source?: number;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: Message;
+  /**
+   * 原始消息内容（CQ 码）
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息（尽最大努力提供）
+   * Sender info (best effort)
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 自身发送的私聊消息
+ * A private message the bot sent
+ * Input shape of `PrivateMessageSentEvent`: fields with a default may be omitted.
+ */
+export interface PrivateMessageSentEventInput<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message_sent';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'private';
+  /**
+   * 消息子类型：好友 friend，群临时会话 group，在群中自身发送 group_self，其他 other
+   * friend, group (temporary session), group_self (sent by the bot in a group) or other
+   */
+  sub_type: 'friend' | 'group' | 'group_self' | 'other';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 接收者 QQ 号
+   * Receiver QQ number
+   */
+  target_id?: I64;
+  /**
+   * 临时会话来源
+   * Source of a temporary session
+   */
+  temp_source?: number;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+  /**
+   * 原始消息内容（CQ 码）
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息（尽最大努力提供）
+   * Sender info (best effort)
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 自身发送的群消息
+ * A group message the bot sent
+ */
+export interface GroupMessageSentEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message_sent';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'group';
+  /**
+   * 消息子类型：正常 normal，匿名 anonymous，系统提示 notice
+   * normal, anonymous or notice
+   */
+  sub_type: 'normal' | 'anonymous' | 'notice';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 匿名信息，非匿名消息时为 null（v0.9.36 起）
+   * Anonymous info; null unless anonymous (since v0.9.36)
+   */
+  anonymous?: Anonymous<I64> | null;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: Message;
+  /**
+   * 原始消息内容（CQ 码）
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息（尽最大努力提供）
+   * Sender info (best effort)
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 自身发送的群消息
+ * A group message the bot sent
+ * Input shape of `GroupMessageSentEvent`: fields with a default may be omitted.
+ */
+export interface GroupMessageSentEventInput<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message_sent';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'group';
+  /**
+   * 消息子类型：正常 normal，匿名 anonymous，系统提示 notice
+   * normal, anonymous or notice
+   */
+  sub_type: 'normal' | 'anonymous' | 'notice';
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  /**
+   * 匿名信息，非匿名消息时为 null（v0.9.36 起）
+   * Anonymous info; null unless anonymous (since v0.9.36)
+   */
+  anonymous?: Anonymous<I64> | null;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+  /**
+   * 原始消息内容（CQ 码）
+   * Raw message (CQ code)
+   */
+  raw_message: string;
+  /**
+   * 字体
+   * Font
+   */
+  font: number;
+  /**
+   * 发送人信息（尽最大努力提供）
+   * Sender info (best effort)
+   */
+  sender: Sender<I64>;
+}
+
+/**
+ * 收到频道消息
+ * A message in a guild channel
+ */
+export interface GuildMessageEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'guild';
+  /**
+   * 消息子类型
+   * Sub type (channel)
+   */
+  sub_type: 'channel';
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 消息发送者 ID
+   * Sender id (tiny id)
+   */
+  user_id: string;
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: string;
+  /**
+   * 发送者；user_id 为数字，另带字符串 tiny_id
+   * Sender; user_id is a number here, with the string tiny_id beside it
+   */
+  sender: GuildMessageSender<I64>;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: Message;
+}
+
+/**
+ * 收到频道消息
+ * A message in a guild channel
+ * Input shape of `GuildMessageEvent`: fields with a default may be omitted.
+ */
+export interface GuildMessageEventInput<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'message';
+  /**
+   * 消息类型
+   * Message type
+   */
+  message_type: 'guild';
+  /**
+   * 消息子类型
+   * Sub type (channel)
+   */
+  sub_type: 'channel';
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 消息发送者 ID
+   * Sender id (tiny id)
+   */
+  user_id: string;
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: string;
+  /**
+   * 发送者；user_id 为数字，另带字符串 tiny_id
+   * Sender; user_id is a number here, with the string tiny_id beside it
+   */
+  sender: GuildMessageSender<I64>;
+  /**
+   * 消息内容
+   * Message content
+   */
+  message: MessageInput;
+}
+
+/**
+ * 群成员名片更新（不保证时效性，仅在收到消息时校验；名片为空时为空字符串）
+ * A member's group card changed (checked only when a message arrives; an empty card is "", not the nickname)
+ */
+export interface GroupCardEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'group_card';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 成员 QQ 号
+   * Member QQ number
+   */
+  user_id: I64;
+  /**
+   * 新名片
+   * New card
+   */
+  card_new: string;
+  /**
+   * 旧名片
+   * Old card
+   */
+  card_old: string;
+}
+
+/**
+ * 接收到离线文件
+ * An offline file was received
+ */
+export interface OfflineFileEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'offline_file';
+  /**
+   * 发送者 QQ 号
+   * Sender QQ number
+   */
+  user_id: I64;
+  file: OfflineFile<I64>;
+}
+
+/**
+ * 离线文件数据
+ * The offline file
+ */
+export interface OfflineFile<I64 extends Int64Repr = number> {
+  /**
+   * 文件名
+   * File name
+   */
+  name: string;
+  /**
+   * 文件大小
+   * Size in bytes
+   */
+  size: I64;
+  /**
+   * 下载链接
+   * Download URL
+   */
+  url: string;
+}
+
+/**
+ * 其他客户端在线状态变更
+ * Another client of the bot's account went online or offline
+ */
+export interface ClientStatusEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'client_status';
+  /**
+   * 客户端信息
+   * The client
+   */
+  client: Device<I64>;
+  /**
+   * 当前是否在线
+   * Whether it is online now
+   */
+  online: boolean;
+}
+
+/**
+ * 精华消息变更
+ * A message was added to or removed from the group's essence messages
+ */
+export interface EssenceEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'essence';
+  /**
+   * 添加 add，移出 delete
+   * add or delete
+   */
+  sub_type: 'add' | 'delete';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 消息发送者 ID
+   * QQ number of the message's sender
+   */
+  sender_id: I64;
+  /**
+   * 操作者 ID
+   * Operator QQ number
+   */
+  operator_id: I64;
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: number;
+}
+
+/**
+ * 群成员头衔变更
+ * A member got a new special title
+ */
+export interface TitleEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'notify';
+  /**
+   * 提示类型
+   * Notify type
+   */
+  sub_type: 'title';
+  /**
+   * 群号
+   * Group number
+   */
+  group_id: I64;
+  /**
+   * 变更头衔的用户 QQ 号
+   * Member QQ number
+   */
+  user_id: I64;
+  /**
+   * 获得的新头衔
+   * The new title
+   */
+  title: string;
+}
+
+/**
+ * 频道消息表情贴更新
+ * The emoji reactions of a guild message changed
+ */
+export interface MessageReactionsUpdatedEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'message_reactions_updated';
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  user_id: string;
+  /**
+   * 消息 ID
+   * Message id
+   */
+  message_id: string;
+  /**
+   * 当前消息被贴表情列表
+   * The message's reactions now
+   */
+  current_reactions: GuildMessageReaction<I64>[];
+}
+
+/**
+ * 子频道信息更新
+ * A channel's settings changed
+ */
+export interface ChannelUpdatedEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'channel_updated';
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  operator_id: string;
+  /**
+   * 更新前的频道信息
+   * The channel before
+   */
+  old_info: ChannelInfo<I64>;
+  /**
+   * 更新后的频道信息
+   * The channel after
+   */
+  new_info: ChannelInfo<I64>;
+}
+
+/**
+ * 子频道创建
+ * A channel was created
+ */
+export interface ChannelCreatedEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'channel_created';
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  operator_id: string;
+  /**
+   * 频道信息
+   * The channel
+   */
+  channel_info: ChannelInfo<I64>;
+}
+
+/**
+ * 子频道删除
+ * A channel was deleted
+ */
+export interface ChannelDestroyedEvent<I64 extends Int64Repr = number> {
+  /**
+   * 事件发生的时间戳
+   * Event time (Unix timestamp)
+   * Unit: seconds.
+   */
+  time: I64;
+  /**
+   * 收到事件的机器人 QQ 号
+   * QQ number of the bot
+   */
+  self_id: I64;
+  /**
+   * 上报类型
+   * Post type
+   */
+  post_type: 'notice';
+  /**
+   * 通知类型
+   * Notice type
+   */
+  notice_type: 'channel_destroyed';
+  /**
+   * 频道 ID
+   * Guild id
+   */
+  guild_id: string;
+  /**
+   * 子频道 ID
+   * Channel id
+   */
+  channel_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  user_id: string;
+  /**
+   * 操作者 ID
+   * Operator id (tiny id)
+   */
+  operator_id: string;
+  /**
+   * 频道信息
+   * The channel
+   */
+  channel_info: ChannelInfo<I64>;
 }
 
 /**
@@ -1976,7 +4171,7 @@ export interface ForwardSendResult {
  * 群消息（与群消息事件的格式相同，另带 message_seq）
  * A group message in the shape of a group message event, plus message_seq
  */
-export interface GroupMessageEvent<I64 extends Int64Repr = number> {
+export interface GroupHistoryMessage<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
    * Event time (Unix seconds)
@@ -2053,9 +4248,9 @@ export interface GroupMessageEvent<I64 extends Int64Repr = number> {
 /**
  * 群消息（与群消息事件的格式相同，另带 message_seq）
  * A group message in the shape of a group message event, plus message_seq
- * Input shape of `GroupMessageEvent`: fields with a default may be omitted.
+ * Input shape of `GroupHistoryMessage`: fields with a default may be omitted.
  */
-export interface GroupMessageEventInput<I64 extends Int64Repr = number> {
+export interface GroupHistoryMessageInput<I64 extends Int64Repr = number> {
   /**
    * 事件发生的时间戳
    * Event time (Unix seconds)
@@ -4565,7 +6760,7 @@ export interface GetGroupMsgHistoryResult<I64 extends Int64Repr = number> {
    * 从起始序号开始的前19条消息
    * The messages up to the starting sequence (the code fetches seq-19 … seq)
    */
-  messages: GroupMessageEvent<I64>[];
+  messages: GroupHistoryMessage<I64>[];
 }
 
 /** Params of `reload_event_filter`. */
@@ -5891,4 +8086,155 @@ export interface Actions<I64 extends Int64Repr = number> {
    * `async` variant of `.handle_quick_operation`.
    */
   ".handle_quick_operation_async": { params: HandleQuickOperationParams; result: HandleQuickOperationResult };
+}
+
+/** Every go-cqhttp event by name (the name `hub.on(name, …)` takes), with its type. */
+export interface EventMap<I64 extends Int64Repr = number> {
+  /**
+   * 私聊消息
+   * A private message (from a friend, a group's temporary session or elsewhere)
+   */
+  "message.private": PrivateMessageEvent<I64>;
+  /**
+   * 群消息
+   * A group message (normal, anonymous, or a system notice such as "anonymous chat disabled")
+   */
+  "message.group": GroupMessageEvent<I64>;
+  /**
+   * 收到频道消息
+   * A message in a guild channel
+   */
+  "message.guild": GuildMessageEvent<I64>;
+  /**
+   * 群文件上传
+   * A file was uploaded to a group
+   */
+  "notice.group_upload": GroupUploadEvent<I64>;
+  /**
+   * 群管理员变动
+   * A member was made admin or lost admin
+   */
+  "notice.group_admin": GroupAdminEvent<I64>;
+  /**
+   * 群成员减少
+   * A member left the group, was kicked, or the bot was kicked
+   */
+  "notice.group_decrease": GroupDecreaseEvent<I64>;
+  /**
+   * 群成员增加
+   * A member joined the group (approved by an admin, or invited)
+   */
+  "notice.group_increase": GroupIncreaseEvent<I64>;
+  /**
+   * 群禁言
+   * A member was muted or unmuted
+   */
+  "notice.group_ban": GroupBanEvent<I64>;
+  /**
+   * 好友添加
+   * A new friend was added
+   */
+  "notice.friend_add": FriendAddEvent<I64>;
+  /**
+   * 群消息撤回
+   * A group message was recalled
+   * Divergence: The spec's table says message_id is int64 here; it is the id of a message event and of delete_msg (int32 there), so it is typed as they are.
+   */
+  "notice.group_recall": GroupRecallEvent<I64>;
+  /**
+   * 好友消息撤回
+   * A friend recalled a private message
+   * Divergence: The spec's table says message_id is int64; typed int32 as in message events and delete_msg.
+   */
+  "notice.friend_recall": FriendRecallEvent<I64>;
+  /**
+   * 戳一戳（双击头像）：群内（带 group_id）或好友间（带 sender_id，无 group_id）
+   * A poke (double-tap on an avatar), in a group (with group_id) or between friends (with sender_id, no group_id)
+   */
+  "notice.notify.poke": PokeEvent<I64>;
+  /**
+   * 群红包运气王
+   * The luckiest receiver of a group red packet
+   */
+  "notice.notify.lucky_king": LuckyKingEvent<I64>;
+  /**
+   * 群成员荣誉变更
+   * A member's group honor changed
+   */
+  "notice.notify.honor": HonorEvent<I64>;
+  /**
+   * 群成员头衔变更
+   * A member got a new special title
+   */
+  "notice.notify.title": TitleEvent<I64>;
+  /**
+   * 群成员名片更新（不保证时效性，仅在收到消息时校验；名片为空时为空字符串）
+   * A member's group card changed (checked only when a message arrives; an empty card is "", not the nickname)
+   */
+  "notice.group_card": GroupCardEvent<I64>;
+  /**
+   * 接收到离线文件
+   * An offline file was received
+   */
+  "notice.offline_file": OfflineFileEvent<I64>;
+  /**
+   * 其他客户端在线状态变更
+   * Another client of the bot's account went online or offline
+   */
+  "notice.client_status": ClientStatusEvent<I64>;
+  /**
+   * 精华消息变更
+   * A message was added to or removed from the group's essence messages
+   */
+  "notice.essence": EssenceEvent<I64>;
+  /**
+   * 频道消息表情贴更新
+   * The emoji reactions of a guild message changed
+   */
+  "notice.message_reactions_updated": MessageReactionsUpdatedEvent<I64>;
+  /**
+   * 子频道信息更新
+   * A channel's settings changed
+   */
+  "notice.channel_updated": ChannelUpdatedEvent<I64>;
+  /**
+   * 子频道创建
+   * A channel was created
+   */
+  "notice.channel_created": ChannelCreatedEvent<I64>;
+  /**
+   * 子频道删除
+   * A channel was deleted
+   */
+  "notice.channel_destroyed": ChannelDestroyedEvent<I64>;
+  /**
+   * 加好友请求
+   * Someone asks to become the bot's friend
+   */
+  "request.friend": FriendRequestEvent<I64>;
+  /**
+   * 加群请求／邀请
+   * Someone asks to join a group, or the bot is invited into one
+   */
+  "request.group": GroupRequestEvent<I64>;
+  /**
+   * 生命周期；enable 与 disable 仅经 HTTP POST 上报，connect 仅经正向与反向 WebSocket 上报
+   * Lifecycle: enable / disable (OneBot switched on or off; HTTP POST only) and connect (a WebSocket connection is up; forward and reverse WebSocket only)
+   */
+  "meta_event.lifecycle": LifecycleEvent<I64>;
+  /**
+   * 心跳（需在配置中启用 heartbeat.enable，默认间隔 15000 毫秒）
+   * Heartbeat (when heartbeat.enable is set; every heartbeat.interval ms, 15000 by default)
+   */
+  "meta_event.heartbeat": HeartbeatEvent<I64>;
+  /**
+   * 自身发送的私聊消息
+   * A private message the bot sent
+   */
+  "message_sent.private": PrivateMessageSentEvent<I64>;
+  /**
+   * 自身发送的群消息
+   * A group message the bot sent
+   */
+  "message_sent.group": GroupMessageSentEvent<I64>;
 }

@@ -2,4 +2,6 @@
 export { createClient, createOnebot11Client, protocol } from './client.js';
 export type { Client, Onebot11Client, Options } from './client.js';
 export * as validators from './validators.js';
+export { eventValidators, createOnebot11EventHub } from './events.js';
+export type { Onebot11EventHubOptions } from './events.js';
 export type * from './types.js';

@@ -21,6 +21,7 @@ export const protocol = {
       "roleHeader": "X-Client-Role"
     },
     "events": {
+      "type": "Event",
       "name": {
         "parts": [
           [
@@ -443,6 +444,459 @@ export const protocol = {
         }
       }
     },
+    "Event": {
+      "k": "union",
+      "tag": "post_type",
+      "v": {
+        "message": {
+          "k": "ref",
+          "n": "MessageEvent"
+        },
+        "notice": {
+          "k": "ref",
+          "n": "NoticeEvent"
+        },
+        "request": {
+          "k": "ref",
+          "n": "RequestEvent"
+        },
+        "meta_event": {
+          "k": "ref",
+          "n": "MetaEvent"
+        },
+        "message_sent": {
+          "k": "ref",
+          "n": "MessageSentEvent"
+        }
+      },
+      "keep": true
+    },
+    "MessageEvent": {
+      "k": "union",
+      "tag": "message_type",
+      "v": {
+        "private": {
+          "k": "ref",
+          "n": "PrivateMessageEvent"
+        },
+        "group": {
+          "k": "ref",
+          "n": "GroupMessageEvent"
+        },
+        "guild": {
+          "k": "ref",
+          "n": "GuildMessageEvent"
+        }
+      },
+      "keep": true
+    },
+    "NoticeEvent": {
+      "k": "union",
+      "tag": "notice_type",
+      "v": {
+        "group_upload": {
+          "k": "ref",
+          "n": "GroupUploadEvent"
+        },
+        "group_admin": {
+          "k": "ref",
+          "n": "GroupAdminEvent"
+        },
+        "group_decrease": {
+          "k": "ref",
+          "n": "GroupDecreaseEvent"
+        },
+        "group_increase": {
+          "k": "ref",
+          "n": "GroupIncreaseEvent"
+        },
+        "group_ban": {
+          "k": "ref",
+          "n": "GroupBanEvent"
+        },
+        "group_recall": {
+          "k": "ref",
+          "n": "GroupRecallEvent"
+        },
+        "friend_recall": {
+          "k": "ref",
+          "n": "FriendRecallEvent"
+        },
+        "notify": {
+          "k": "ref",
+          "n": "NotifyEvent"
+        },
+        "group_card": {
+          "k": "ref",
+          "n": "GroupCardEvent"
+        },
+        "essence": {
+          "k": "ref",
+          "n": "EssenceEvent"
+        },
+        "private_upload": {
+          "k": "ref",
+          "n": "PrivateUploadEvent"
+        }
+      },
+      "keep": true
+    },
+    "NotifyEvent": {
+      "k": "union",
+      "tag": "sub_type",
+      "v": {
+        "poke": {
+          "k": "ref",
+          "n": "PokeEvent"
+        },
+        "title": {
+          "k": "ref",
+          "n": "TitleEvent"
+        }
+      },
+      "keep": true
+    },
+    "RequestEvent": {
+      "k": "union",
+      "tag": "request_type",
+      "v": {
+        "friend": {
+          "k": "ref",
+          "n": "FriendRequestEvent"
+        },
+        "group": {
+          "k": "ref",
+          "n": "GroupRequestEvent"
+        }
+      },
+      "keep": true
+    },
+    "MetaEvent": {
+      "k": "union",
+      "tag": "meta_event_type",
+      "v": {
+        "lifecycle": {
+          "k": "ref",
+          "n": "LifecycleEvent"
+        },
+        "heartbeat": {
+          "k": "ref",
+          "n": "HeartbeatEvent"
+        }
+      },
+      "keep": true
+    },
+    "PrivateMessageEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        },
+        "target_id": {
+          "k": "i64"
+        },
+        "peer_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupMessageEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "anonymous": {
+          "k": "alt",
+          "o": [
+            {
+              "k": "ref",
+              "n": "Anonymous"
+            }
+          ]
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        },
+        "peer_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupUploadEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "file": {
+          "k": "ref",
+          "n": "GroupUploadFile"
+        }
+      }
+    },
+    "GroupUploadFile": {
+      "k": "obj",
+      "p": {
+        "size": {
+          "k": "i64"
+        },
+        "busid": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupAdminEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupDecreaseEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupIncreaseEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupBanEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "duration": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupRecallEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "FriendRecallEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "PokeEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "target_id": {
+          "k": "i64"
+        },
+        "sender_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "FriendRequestEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "GroupRequestEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "LifecycleEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "HeartbeatEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "interval": {
+          "k": "i64"
+        }
+      }
+    },
+    "PrivateMessageQuickOperation": {
+      "k": "obj",
+      "p": {
+        "reply": {
+          "k": "ref",
+          "n": "Message"
+        }
+      }
+    },
+    "GroupMessageQuickOperation": {
+      "k": "obj",
+      "p": {
+        "reply": {
+          "k": "ref",
+          "n": "Message"
+        }
+      }
+    },
     "Message": {
       "k": "alt",
       "o": [
@@ -697,6 +1151,188 @@ export const protocol = {
           "k": "i64"
         },
         "requester_uin": {
+          "k": "i64"
+        }
+      }
+    },
+    "MessageSentEvent": {
+      "k": "union",
+      "tag": "message_type",
+      "v": {
+        "private": {
+          "k": "ref",
+          "n": "PrivateMessageSentEvent"
+        },
+        "group": {
+          "k": "ref",
+          "n": "GroupMessageSentEvent"
+        }
+      },
+      "keep": true
+    },
+    "PrivateMessageSentEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "target_id": {
+          "k": "i64"
+        },
+        "peer_id": {
+          "k": "i64"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        }
+      }
+    },
+    "GroupMessageSentEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "peer_id": {
+          "k": "i64"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        }
+      }
+    },
+    "GuildMessageEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "peer_id": {
+          "k": "i64"
+        },
+        "message": {
+          "k": "ref",
+          "n": "Message"
+        },
+        "sender": {
+          "k": "ref",
+          "n": "Sender"
+        }
+      }
+    },
+    "GroupCardEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "EssenceEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "sender_id": {
+          "k": "i64"
+        },
+        "operator_id": {
+          "k": "i64"
+        }
+      }
+    },
+    "PrivateUploadEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "user_id": {
+          "k": "i64"
+        },
+        "sender_id": {
+          "k": "i64"
+        },
+        "private_file": {
+          "k": "ref",
+          "n": "PrivateUploadFile"
+        }
+      }
+    },
+    "PrivateUploadFile": {
+      "k": "obj",
+      "p": {
+        "size": {
+          "k": "i64"
+        },
+        "expire": {
+          "k": "i64"
+        }
+      }
+    },
+    "TitleEvent": {
+      "k": "obj",
+      "p": {
+        "time": {
+          "k": "i64"
+        },
+        "self_id": {
+          "k": "i64"
+        },
+        "group_id": {
+          "k": "i64"
+        },
+        "user_id": {
           "k": "i64"
         }
       }

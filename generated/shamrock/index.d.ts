@@ -2,4 +2,6 @@
 export { createClient, createShamrockClient, protocol } from './client.js';
 export type { Client, ShamrockClient, Options } from './client.js';
 export * as validators from './validators.js';
+export { eventValidators, createShamrockEventHub } from './events.js';
+export type { ShamrockEventHubOptions } from './events.js';
 export type * from './types.js';

@@ -14,21 +14,8 @@ export interface DocumentedActions {
 
 /** What is wrong with the shape of a list read from test/fixtures/<folder>/documented-actions.json. */
 export function shapeProblems(doc: unknown, folder: string): string[] {
-  const problems: string[] = [];
   const d = doc as Partial<DocumentedActions>;
-  if (d.protocol !== folder) problems.push(`"protocol" is ${JSON.stringify(d.protocol)}, expected "${folder}" (the folder name)`);
-  if (!Array.isArray(d.sources) || d.sources.length === 0) problems.push('"sources" must name at least one source');
-  for (const [i, s] of (Array.isArray(d.sources) ? d.sources : []).entries()) {
-    if (typeof s?.repo !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(s.repo)) problems.push(`sources[${i}].repo must be "owner/name"`);
-    if (s?.commit !== null && (typeof s?.commit !== 'string' || !/^[0-9a-f]{7,40}$/.test(s.commit))) problems.push(`sources[${i}].commit must be a sha or null`);
-    if (!Array.isArray(s?.paths) || s.paths.length === 0) problems.push(`sources[${i}].paths must list the documents read`);
-  }
-  if (!Array.isArray(d.actions) || d.actions.length === 0 || d.actions.some((a) => typeof a !== 'string')) {
-    problems.push('"actions" must be a non-empty list of names');
-  } else {
-    const sorted = [...new Set(d.actions)].sort();
-    if (sorted.join('\n') !== d.actions.join('\n')) problems.push('"actions" must be sorted and without duplicates');
-  }
+  const problems = [...headerProblems(d, folder), ...nameListProblems(d.actions, 'actions')];
   for (const [name, list] of Object.entries(d.aliases ?? {})) {
     if (!d.actions?.includes(name)) problems.push(`aliases: "${name}" is not in "actions"`);
     if (!Array.isArray(list) || list.some((a) => typeof a !== 'string')) problems.push(`aliases.${name} must be a list of names`);
@@ -37,6 +24,27 @@ export function shapeProblems(doc: unknown, folder: string): string[] {
     problems.push('"suffixes" must be a list of suffixes such as "_async"');
   }
   return problems;
+}
+
+/** The `protocol` and `sources` every documented list (actions, events) starts with. */
+export function headerProblems(d: { protocol?: unknown; sources?: unknown }, folder: string): string[] {
+  const problems: string[] = [];
+  if (d.protocol !== folder) problems.push(`"protocol" is ${JSON.stringify(d.protocol)}, expected "${folder}" (the folder name)`);
+  const sources = Array.isArray(d.sources) ? (d.sources as Partial<DocumentedActions['sources'][number]>[]) : [];
+  if (sources.length === 0) problems.push('"sources" must name at least one source');
+  for (const [i, s] of sources.entries()) {
+    if (typeof s?.repo !== 'string' || !/^[^/\s]+\/[^/\s]+$/.test(s.repo)) problems.push(`sources[${i}].repo must be "owner/name"`);
+    if (s?.commit !== null && (typeof s?.commit !== 'string' || !/^[0-9a-f]{7,40}$/.test(s.commit))) problems.push(`sources[${i}].commit must be a sha or null`);
+    if (!Array.isArray(s?.paths) || s.paths.length === 0) problems.push(`sources[${i}].paths must list the documents read`);
+  }
+  return problems;
+}
+
+/** A non-empty, sorted list of names without duplicates. */
+export function nameListProblems(list: unknown, key: string): string[] {
+  if (!Array.isArray(list) || list.length === 0 || list.some((a) => typeof a !== 'string')) return [`"${key}" must be a non-empty list of names`];
+  const sorted = [...new Set(list as string[])].sort();
+  return sorted.join('\n') === list.join('\n') ? [] : [`"${key}" must be sorted and without duplicates`];
 }
 
 /** Each documented action and alias the generated protocol lacks, named. */

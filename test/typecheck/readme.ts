@@ -1,9 +1,10 @@
 // The README's examples, type-checked (TypeScript 7, no ambient types).
-import { createOnebot11Client, protocol as onebot11 } from 'qqwire/onebot11';
+import { createOnebot11Client, createOnebot11EventHub, protocol as onebot11, type GroupMessageQuickOperation } from 'qqwire/onebot11';
 import { createQqOfficialClient, protocol as qqOfficial } from 'qqwire/qq-official';
 import { AuditPendingError, onEvents } from 'qqwire/runtime';
 import { createQqGateway, createQqWebhookReceiver, qqOfficialOptions } from 'qqwire/runtime/qq-official';
 import { createReverseWsServer } from 'qqwire/runtime/reverse-ws';
+import { createWebhookReceiver } from 'qqwire/runtime/events';
 
 export async function examples(accessToken: string, appId: string, clientSecret: string, group_openid: string, msgId: string): Promise<void> {
   const bot = createOnebot11Client({ baseUrl: 'ws://127.0.0.1:6700', accessToken });
@@ -39,4 +40,18 @@ export async function examples(accessToken: string, appId: string, clientSecret:
 /** README: a local image as multipart (`readFile` returns a Buffer, which is a Uint8Array). */
 export async function localImage(qq: ReturnType<typeof createQqOfficialClient>, channel_id: string, png: Uint8Array): Promise<void> {
   await qq.sendChannelMessageMultipart({ channel_id, file_image: png, content: 'meow' });
+}
+
+/** README "Receiving events": the OneBot 11 bot that answers `ping` through the client and by quick operation. */
+export async function onebot11Bot(accessToken: string, secret: string): Promise<void> {
+  const bot = createOnebot11Client({ baseUrl: 'http://127.0.0.1:5700', accessToken });
+  const events = createOnebot11EventHub({ onError: (e) => void e });
+  events.on('message.group', async (e) => {
+    if (e.raw_message.trim() !== 'ping') return;
+    await bot.sendGroupMsg({ group_id: e.group_id, message: [{ type: 'reply', data: { id: e.message_id } }, { type: 'text', data: { text: 'pong' } }] });
+  });
+  events.on('message.group', (e): GroupMessageQuickOperation | undefined => (e.raw_message === 'mute me' ? { ban: true, ban_duration: 60 } : undefined));
+  // @ts-expect-error a group message event has no guild_id
+  events.on('message.group', (e) => e.guild_id);
+  await createWebhookReceiver({ protocol: onebot11, port: 8080, secret, sink: events }).start();
 }
