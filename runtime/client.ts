@@ -4,6 +4,7 @@
  * differences come from the generated `ProtocolDescriptor`, never from the protocol's name.
  */
 import { staticTokenAuth, type AuthProvider } from './auth.js';
+import { CallSignal } from './call-signal.js';
 import { applyPlan, findBigint, Int64Overflow, MAX_NESTING, NestingTooDeep, nestedDeeperThan, prunePlan, pruneDefs, type Int64Mode, type Plan, type PlanDefs } from './decode.js';
 import {
   AbortError,
@@ -176,7 +177,11 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
     return decode(ctx, info, plans.result, data, response.raw);
   }
 
-  async function send(
+  /**
+   * One promise per call: it settles with the transport's answer, or at the deadline or the caller's
+   * abort even when a transport ignores its signal (every pending call settles).
+   */
+  function send(
     ctx: ErrorContext,
     action: string,
     info: ActionInfo,
@@ -184,32 +189,33 @@ export function createClientCore<M extends Int64Mode = 'number'>(protocol: Proto
     callOptions: CallOptions,
   ): Promise<TransportResponse> {
     const userSignal = callOptions.signal;
-    if (userSignal?.aborted) throw new AbortError(ctx, userSignal.reason);
+    if (userSignal?.aborted) return Promise.reject(new AbortError(ctx, userSignal.reason));
     const timeoutMs = callOptions.timeoutMs ?? defaultTimeout;
-    const controller = new AbortController();
-    const onUserAbort = () => controller.abort(userSignal?.reason);
-    userSignal?.addEventListener('abort', onUserAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
-    let onAbort: (() => void) | undefined;
-    // A transport that ignores the signal must still not keep the call pending.
-    const aborted = new Promise<never>((_, reject) => {
-      onAbort = () => reject(controller.signal.reason);
-      controller.signal.addEventListener('abort', onAbort, { once: true });
+    const signal = new CallSignal();
+    return new Promise<TransportResponse>((resolve, reject) => {
+      const onUserAbort = () => signal.abort(userSignal!.reason);
+      const timer = setTimeout(() => signal.abort(TIMEOUT), timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        userSignal?.removeEventListener('abort', onUserAbort);
+      };
+      const aborted = () => (signal.reason === TIMEOUT ? new TimeoutError(ctx, timeoutMs) : new AbortError(ctx, signal.reason));
+      signal.addEventListener('abort', () => {
+        done();
+        reject(aborted());
+      });
+      userSignal?.addEventListener('abort', onUserAbort, { once: true });
+      transport.request({ action, params, rest: info.rest, signal }).then(
+        (response) => {
+          done();
+          resolve(response);
+        },
+        (error: unknown) => {
+          done();
+          reject(signal.aborted ? aborted() : error);
+        },
+      );
     });
-    try {
-      return await Promise.race([transport.request({ action, params, rest: info.rest, signal: controller.signal }), aborted]);
-    } catch (error) {
-      if (controller.signal.aborted) {
-        if (controller.signal.reason === TIMEOUT) throw new TimeoutError(ctx, timeoutMs);
-        throw new AbortError(ctx, controller.signal.reason);
-      }
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      userSignal?.removeEventListener('abort', onUserAbort);
-      if (onAbort) controller.signal.removeEventListener('abort', onAbort);
-      aborted.catch(() => undefined);
-    }
   }
 
   function unwrap(ctx: ErrorContext, info: ActionInfo, res: TransportResponse): unknown {

@@ -3,6 +3,7 @@
  * protocols (method + path template per action). On Node it uses an undici Pool with keep-alive; pass
  * `fetch` to run anywhere else.
  */
+import { nativeSignal } from './call-signal.js';
 import type { Pool } from 'undici';
 import type { AuthProvider } from './auth.js';
 import { NetworkError, ResponseTooLargeError, redactError } from './errors.js';
@@ -224,7 +225,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         }
         return decode(res.statusCode, out, await readNode(res.body));
       }
-      const init: Parameters<FetchLike>[1] = { method: w.method, headers, signal: signal as NativeAbortSignal };
+      const init: Parameters<FetchLike>[1] = { method: w.method, headers, signal: nativeSignal(signal) as NativeAbortSignal };
       if (body !== undefined) init.body = body as string | Uint8Array<ArrayBuffer>;
       const res = await fetchFn!(base.origin + path, init);
       const out: Record<string, string> = {};

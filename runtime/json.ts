@@ -6,8 +6,12 @@
  */
 import { parse as losslessParse } from 'lossless-json';
 
-/** A 16-digit run or a digit followed by an exponent: the only texts that can hold such a token. */
-const MAY_BE_UNSAFE = /\d{16}|\d[eE][+-]?\d/;
+/**
+ * Where a number token starts (the text's start, or after `:` `[` `,`), a 16-digit run or a number with
+ * an exponent: the only texts that can hold such a token. Digits inside strings (QQ's long decimal and
+ * hex ids) rarely follow those characters, so they do not send a body down the slow path.
+ */
+const MAY_BE_UNSAFE = /(?:^|[:[,])\s*-?(?:\d{16}|\d+(?:\.\d+)?[eE])/;
 const NUMBER_TOKEN = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 /** An integer with more digits than this is refused rather than expanded (`1e1000000000`). */
 const MAX_INTEGER_DIGITS = 1000;

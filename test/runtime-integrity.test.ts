@@ -20,7 +20,8 @@ import { type ClientOptions } from '../runtime/client.js';
 import { type Int64Mode } from '../runtime/decode.js';
 import { ApiError, AuthError, DisconnectedError, HttpError, Int64PrecisionError, NetworkError, ProtocolError, RateLimitError, ResponseTooLargeError, ResponseValidationError, UnknownActionError, ValidationError } from '../runtime/errors.js';
 import { type FetchLike } from '../runtime/http-transport.js';
-import { parseJson } from '../runtime/json.js';
+import { mayHoldUnsafeNumber, parseJson } from '../runtime/json.js';
+import fc from 'fast-check';
 import { qqOfficialOptions } from '../runtime/qq-official.js';
 import { type ProtocolDescriptor } from '../runtime/transport.js';
 import { type Validator } from '../runtime/validator.js';
@@ -199,6 +200,30 @@ describe('lossless JSON: every number token a double cannot hold exactly', () =>
       12345678901234567890n,
       -(10n ** 19n),
     ]);
+  });
+
+  test('any whitespace and nesting around an unsafe token still takes the exact path (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 2n ** 53n, max: 2n ** 70n }),
+        fc.boolean(),
+        fc.constantFrom('', ' ', '\n', '\t ', '\r\n  '),
+        fc.constantFrom('{"a":X}', '[X]', '[1,X]', '{"a":[{"b":X}]}', 'X', '{"s":"12345678901234567890:","n":X}'),
+        (big, negative, ws, shape) => {
+          const value = negative ? -big : big;
+          const text = shape.replace(/([:[,])X|^X/, (m, sep: string | undefined) => `${sep ?? ''}${ws}${value}`);
+          const parsed = parseJson(text);
+          assert.ok(JSON.stringify(parsed, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)).includes(`"${value}n"`), text);
+        },
+      ),
+    );
+  });
+
+  test('long digit runs inside strings (decimal or hex ids) do not take the slow path', () => {
+    for (const text of ['{"file_id":"12345678901234567890"}', '{"id":"0123456789abcdef0123456789"}', '{"t":"1e5x"}']) {
+      assert.equal(mayHoldUnsafeNumber(text), false, text);
+      assert.deepEqual(parseJson(text), JSON.parse(text));
+    }
   });
 
   test('non-integer doubles and safe integers in any notation stay numbers', () => {
