@@ -69,6 +69,7 @@ export interface QqOfficialSimulator {
 }
 
 const require = createRequire(import.meta.url);
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 interface ProtocolJson {
   protocol: { retcodes: Retcode[]; auth: { 'app-token': { url: string; 'lifetime-seconds': number; 'refresh-window-seconds': number } } };
@@ -126,7 +127,8 @@ export async function startQqOfficialSimulator(options: QqOfficialSimulatorOptio
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sim');
-    const body = (await readBody(req, 16 * 1024 * 1024)) ?? Buffer.alloc(0);
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (!body) return sendJson(res, 413, { code: codeOf(retcodes, 'INVALID_FORM_BODY'), message: `request body over ${MAX_BODY_BYTES} bytes` });
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (req.method === 'POST' && url.pathname === tokenPath) return handleToken(body, res);
     const found = route(actions, req.method ?? 'GET', url.pathname, String(req.headers['content-type'] ?? ''));
