@@ -21,6 +21,7 @@ import type { Schema } from './qq/sample.js';
 import { TokenStore } from './qq/tokens.js';
 import { QqWebhookSender } from './qq/webhook.js';
 import { QqWorld, type QqWorldEvent } from './qq/world.js';
+import type { FrontEndFactory } from '../types.js';
 
 export interface QqOfficialFaults {
   /** Token lifetime in seconds instead of the schema's (`expireTokens()` ends every token at once). */
@@ -213,3 +214,18 @@ export async function startQqOfficialSimulator(options: QqOfficialSimulatorOptio
   };
   return sim;
 }
+
+/**
+ * The QQ official front end behind the core's `FrontEnd` interface (`registerFrontEnd('qq-official', …)`).
+ * The QQ world is the front end's own for now: QQ identifies users by openid, not by the neutral world's
+ * QQ numbers, so sharing one world needs an openid mapping in the core (see sim/front/qq/README.md).
+ */
+export const startQqOfficialFrontEnd: FrontEndFactory = async (ctx) => {
+  const { options } = ctx;
+  const sim = await startQqOfficialSimulator({ port: options.port, host: options.host, webhookUrl: options.webhookUrl, faults: options.faults, clientSecret: options.token });
+  return {
+    urls: { api: sim.baseUrl, token: sim.tokenUrl, gateway: sim.gatewayUrl },
+    flush: () => sim.flush(),
+    close: () => sim.close(),
+  };
+};
