@@ -17,6 +17,9 @@ export type * from './types.js';
 /** Front ends by protocol; the loaders keep an unused front end (and its deps) unloaded. */
 const FRONT_ENDS: Record<string, () => Promise<FrontEndFactory>> = {
   milky: async () => (await import('./front/milky.js')).startMilky,
+  onebot11: async () => (await import('./front/onebot11.js')).startOneBot11,
+  gocqhttp: async () => (await import('./front/onebot11.js')).startOneBot11,
+  shamrock: async () => (await import('./front/onebot11.js')).startOneBot11,
 };
 
 /** Lets a front end living elsewhere (e.g. QQ official) register itself. */

@@ -37,6 +37,8 @@ export interface SimulatorOptions {
   world?: World | WorldDocument | undefined;
   seed?: number | undefined;
   faults?: Faults | undefined;
+  /** OneBot: the HMAC secret of HTTP POST event deliveries (`X-Signature`). */
+  secret?: string | undefined;
   /** Where to POST events (webhook / HTTP POST delivery), if any. */
   webhookUrl?: string | undefined;
   /** Reverse WS: the bot's WS server the simulator connects to, if any. */

@@ -28,7 +28,8 @@ export type Segment =
 export type Scene = 'friend' | 'group';
 /** A conversation: a friend (peer = user id) or a group (peer = group id). */
 export interface Peer { scene: Scene; peer: number }
-export interface Message extends Peer { seq: number; sender: number; time: number; segments: Segment[]; recalled: boolean }
+/** `seq` counts per conversation (Milky); `id` is world-wide (OneBot `message_id`). */
+export interface Message extends Peer { id: number; seq: number; sender: number; time: number; segments: Segment[]; recalled: boolean }
 export interface Resource { id: string; url: string; kind: string; name: string; size: number }
 export interface ForwardNode { sender: number; nickname: string; time: number; segments: Segment[] }
 
@@ -57,6 +58,7 @@ export class World extends EventEmitter<{ event: [WorldEvent] }> {
   readonly forwards = new Map<string, ForwardNode[]>();
   /** Per conversation key (`group:1001`), its messages by seq, in order. */
   private readonly conversations = new Map<string, Message[]>();
+  private readonly byId = new Map<number, Message>();
   private clock: number;
   private counter: number;
 
@@ -100,8 +102,9 @@ export class World extends EventEmitter<{ event: [WorldEvent] }> {
     this.checkPeer(peer, sender);
     const list = this.conversation(peer);
     this.clock += 1;
-    const message: Message = { ...peer, seq: list.length + 1, sender, time: this.clock, segments, recalled: false };
+    const message: Message = { ...peer, id: this.byId.size + 1, seq: list.length + 1, sender, time: this.clock, segments, recalled: false };
     list.push(message);
+    this.byId.set(message.id, message);
     const member = peer.scene === 'group' ? this.member(peer.peer, sender) : undefined;
     if (member) member.lastSentTime = this.clock;
     if (sender !== this.bot.id) this.emit('event', { kind: 'message', message });
@@ -117,6 +120,12 @@ export class World extends EventEmitter<{ event: [WorldEvent] }> {
 
   get(peer: Peer, seq: number): Message | undefined {
     const m = this.conversation(peer)[seq - 1];
+    return m && !m.recalled ? m : undefined;
+  }
+
+  /** A message by its world-wide id (not recalled). */
+  byMessageId(id: number): Message | undefined {
+    const m = this.byId.get(id);
     return m && !m.recalled ? m : undefined;
   }
 
