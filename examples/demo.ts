@@ -6,6 +6,7 @@
 import { startSimulator, type SimProtocol, type Simulator } from 'qqwire/sim';
 import { milkyBot } from './milky-bot.js';
 import { onebot11Bot } from './onebot11-bot.js';
+import { runQqOfficialBot } from './qq-official-bot.js';
 
 const TOKEN = 'demo-token';
 const ALICE = 20002000;
@@ -17,7 +18,7 @@ export interface Demo {
   run(sim: Simulator, log: (line: string) => void, onReady: () => void): Promise<void>;
 }
 
-/** One entry per example bot (the QQ official bot adds its own entry here). */
+/** One entry per example bot on a QQ-number world; the QQ official bot (openids) runs its own simulator after them. */
 export const DEMOS: Demo[] = [
   { protocol: 'milky', run: (sim, log, onReady) => milkyBot({ baseUrl: sim.baseUrl, accessToken: TOKEN, log, onReady }) },
   { protocol: 'onebot11', run: (sim, log, onReady) => onebot11Bot({ wsUrl: sim.urls['ws']!, accessToken: TOKEN, log, onReady }) },
@@ -45,6 +46,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   timer.unref();
   try {
     for (const demo of DEMOS) await runDemo(demo);
+    await runQqOfficialBot();
   } catch (e) {
     console.error('demo failed:', e);
     process.exitCode = 1;

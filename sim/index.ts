@@ -21,6 +21,7 @@ const FRONT_ENDS: Record<string, () => Promise<FrontEndFactory>> = {
   gocqhttp: async () => (await import('./front/onebot11.js')).startOneBot11,
   shamrock: async () => (await import('./front/onebot11.js')).startOneBot11,
   onebot12: async () => (await import('./front/onebot12.js')).startOneBot12,
+  'qq-official': async () => (await import('./front/qq-official.js')).startQqOfficialFrontEnd,
 };
 
 /** Lets a front end living elsewhere (e.g. QQ official) register itself. */

@@ -3,11 +3,9 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { createQqOfficialClient, protocol } from 'qqwire/qq-official';
 import { qqOfficialOptions } from '../runtime/qq-official.js';
-import { registerFrontEnd, startSimulator } from '../sim/index.js';
-import { startQqOfficialFrontEnd } from '../sim/front/qq-official.js';
+import { startSimulator } from '../sim/index.js';
 
 it('startSimulator({ protocol: "qq-official" }) serves the token endpoint, REST and the gateway URL it prints', async () => {
-  registerFrontEnd('qq-official', async () => startQqOfficialFrontEnd);
   const sim = await startSimulator({ protocol: 'qq-official', token: 'core-secret' });
   const client = createQqOfficialClient(qqOfficialOptions({ protocol, appId: '102000001', clientSecret: 'core-secret', baseUrl: sim.urls['api'], tokenUrl: sim.urls['token'] }));
   try {
