@@ -17,7 +17,7 @@ import { messageDispatch, type Dispatch } from './qq/dispatch.js';
 import { QqGatewayServer } from './qq/gateway.js';
 import { HANDLERS, type HandlerContext } from './qq/handlers.js';
 import { readParams, restActions, route, sampleResult, sendJson } from './qq/rest.js';
-import type { Schema } from './qq/sample.js';
+import type { Schema } from '../sample.js';
 import { TokenStore } from './qq/tokens.js';
 import { QqWebhookSender } from './qq/webhook.js';
 import { QqWorld, type QqWorldEvent } from './qq/world.js';

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { QqFailure, codeOf, type Retcode } from './codes.js';
-import { resolveSchema, sample, type Schema } from './sample.js';
+import { resolve as resolveSchema, sample, type Schema } from '../../sample.js';
 
 export interface RestAction {
   name: string;
