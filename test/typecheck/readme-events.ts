@@ -1,7 +1,7 @@
 // The README's "Receiving events" example, type-checked (TypeScript 7, no ambient types).
 import { createMilkyClient, createMilkyEventHub, protocol as milky } from 'qqwire/milky';
-import { protocol as onebot11 } from 'qqwire/onebot11';
-import { createEventHub, createSseReceiver, createWebhookReceiver } from 'qqwire/runtime/events';
+import { createOnebot11EventHub, protocol as onebot11 } from 'qqwire/onebot11';
+import { createSseReceiver, createWebhookReceiver } from 'qqwire/runtime/events';
 
 declare const console: { warn(...args: unknown[]): void; log(...args: unknown[]): void };
 
@@ -13,8 +13,8 @@ export async function receiving(accessToken: string, secret: string): Promise<vo
   });
   await createSseReceiver({ protocol: milky, url: 'http://127.0.0.1:3000', accessToken, sink: hub }).start();
 
-  const ob = createEventHub({ protocol: onebot11 });
-  ob.on('message.group', (e: any) => (e.raw_message === 'ping' ? { reply: 'pong' } : undefined));
+  const ob = createOnebot11EventHub();
+  ob.on('message.group', (e) => (e.raw_message === 'ping' ? { reply: 'pong' } : undefined));
   await createWebhookReceiver({ protocol: onebot11, port: 8080, secret, sink: ob }).start();
   for await (const e of ob.events('notice.notify.poke')) console.log(e);
 }
