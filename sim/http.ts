@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../runtime/read-body.js';
 import type { Faults } from './types.js';
+import { stringifyJson } from '../runtime/json.js';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -12,7 +13,7 @@ export async function readText(req: IncomingMessage): Promise<string | undefined
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const text = typeof value === 'string' ? value : stringifyJson(value);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(text);
 }

@@ -14,7 +14,7 @@ export interface Faults {
   dropAfterFrames?: number | undefined;
   /** These actions answer a result that violates its schema. */
   invalidResponse?: readonly string[] | undefined;
-  /** Integer ids above 2^53 appear in answers (the world's ids are shifted past 2^53). */
+  /** QQ numbers in OneBot 11 family answers are shifted past 2^53 (sim/big-ids.ts); Milky's Uin is capped at 2^32 by its schema. */
   bigIntegers?: boolean | undefined;
   /** Token lifetime in seconds (after it, the token gets the protocol's 401/403). */
   tokenExpiry?: number | undefined;

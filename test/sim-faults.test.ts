@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { createOnebot11Client, protocol } from 'qqwire/onebot11';
-import { createWsTransport, DisconnectedError, onEvents, RateLimitError, ResponseValidationError, staticTokenAuth, TimeoutError } from '../runtime/index.js';
+import { createWsTransport, DisconnectedError, Int64PrecisionError, onEvents, RateLimitError, ResponseValidationError, staticTokenAuth, TimeoutError } from '../runtime/index.js';
 import { startSimulator, type Faults } from '../sim/index.js';
 
 const ALICE = 20002000;
@@ -36,6 +36,19 @@ describe('simulator faults (OneBot 11)', () => {
     withSim({ rateLimit: { every: 1, retryAfter: 3 } }, async (urls) => {
       const client = createOnebot11Client({ baseUrl: urls['http'] });
       await assert.rejects(client.getLoginInfo(), (e) => e instanceof RateLimitError && e.retryAfterMs === 3000);
+    }));
+
+  it('bigIntegers: ids past 2^53 are refused in number mode (never rounded) and exact in bigint and string modes', () =>
+    withSim({ bigIntegers: true }, async (urls) => {
+      const exact = 2n ** 53n + 10001000n;
+      const numbers = createOnebot11Client({ baseUrl: urls['http'], validate: { result: 'throw' } });
+      await assert.rejects(numbers.getLoginInfo(), (e) => e instanceof Int64PrecisionError && /user_id/.test(e.message));
+      const bigints = createOnebot11Client({ baseUrl: urls['http'], int64: 'bigint', validate: { result: 'throw' } });
+      assert.equal((await bigints.getLoginInfo()).user_id, exact);
+      const strings = createOnebot11Client({ baseUrl: urls['ws'], int64: 'string', validate: { result: 'throw' } });
+      assert.deepEqual((await strings.getGroupList({})).map((g) => typeof g.group_id), ['string']);
+      assert.equal((await strings.getLoginInfo()).user_id, exact.toString());
+      await strings.close();
     }));
 
   it('invalidResponse → ResponseValidationError naming the action', () =>

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { fit } from '../fit.js';
 import { delay, presentedToken, RateLimiter, readText, sendJson } from '../http.js';
+import { shiftIds } from '../big-ids.js';
+import { stringifyJson } from '../../runtime/json.js';
 import { descriptor, protocolJson } from '../protocols.js';
 import { sample } from '../sample.js';
 import type { FrontEnd, FrontEndContext } from '../types.js';
@@ -65,7 +67,7 @@ export async function startOneBot11({ world, options }: FrontEndContext): Promis
       const candidate = handler ? handler(world, (params ?? {}) as Json) : undefined;
       if (variant?.result === 'none') return { status: 200, body: ok(null, true) };
       const result = def.result ? (candidate === undefined ? sample(def.result, json.$defs) : fit(def.result, json.$defs, candidate)) : null;
-      return { status: 200, body: ok(result) };
+      return { status: 200, body: ok(faults.bigIntegers ? shiftIds(result) : result) };
     } catch (e) {
       // A world rule broken (missing entity, not a member, …) is a business failure, never a 500.
       return fail('not_found', transport, e instanceof Error ? e.message : String(e));
@@ -146,10 +148,10 @@ export async function startOneBot11({ world, options }: FrontEndContext): Promis
         try {
           frame = JSON.parse(String(data)) as Json;
         } catch {
-          return answer(JSON.stringify(fail('bad_params', 'ws', 'frame is not JSON').body));
+          return answer(stringifyJson(fail('bad_params', 'ws', 'frame is not JSON').body));
         }
         const a = await call(String(frame['action']), frame['params'], 'ws');
-        answer(JSON.stringify({ ...(a.body ?? {}), [env['echo-field']]: frame[env['echo-field']] }));
+        answer(stringifyJson({ ...(a.body ?? {}), [env['echo-field']]: frame[env['echo-field']] }));
       })();
     });
   }
