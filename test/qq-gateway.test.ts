@@ -8,9 +8,9 @@ import { afterEach, describe, it } from 'node:test';
 import { createQqOfficialClient, protocol } from 'qqwire/qq-official';
 import { type FetchLike } from '../runtime/index.js';
 import { appAccessTokenAuth, createQqGateway, gatewayIntents, qqOfficialOptions, type QqGateway, type QqGatewayOptions } from '../runtime/qq-official-entry.js';
-import type { EventDeliveryInfo } from '../runtime/events/receiver.js';
 import { FakeQqGateway, READY_D, dispatch } from './helpers/fake-qq-gateway.js';
 import { runExitCheck } from './helpers/run-exit-check.js';
+import { Recorder } from './helpers/event-recorder.js';
 
 const SECRET = 'client-secret-do-not-leak';
 const facts = protocol.transport.events!.gateway!;
@@ -26,27 +26,6 @@ function tokenFetch(): FetchLike & { count: number } {
   return f;
 }
 
-class Recorder {
-  readonly events: { frame: Record<string, unknown>; info: EventDeliveryInfo }[] = [];
-  readonly errors: Error[] = [];
-  private waiters: (() => void)[] = [];
-  readonly sink = {
-    onEvent: (frame: unknown, info: EventDeliveryInfo) => {
-      this.events.push({ frame: frame as Record<string, unknown>, info });
-      for (const w of this.waiters.splice(0)) w();
-    },
-    onError: (error: Error) => {
-      this.errors.push(error);
-      for (const w of this.waiters.splice(0)) w();
-    },
-  };
-  get ids(): unknown[] {
-    return this.events.map((e) => e.frame['id']);
-  }
-  async until(test: () => boolean): Promise<void> {
-    while (!test()) await new Promise<void>((r) => this.waiters.push(r));
-  }
-}
 
 let fake: FakeQqGateway;
 let gateway: QqGateway | undefined;

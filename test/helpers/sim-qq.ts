@@ -1,6 +1,5 @@
 /** Shared setup of the QQ official simulator tests: a simulator, a generated client pointed at it, an event recorder. */
 import { createQqOfficialClient, protocol, type QqOfficialClient } from 'qqwire/qq-official';
-import type { EventDeliveryInfo } from '../../runtime/events/receiver.js';
 import { qqOfficialOptions, type QqOfficialOptions } from '../../runtime/qq-official.js';
 import { startQqOfficialSimulator, type QqOfficialSimulator, type QqOfficialSimulatorOptions } from '../../sim/front/qq-official.js';
 
@@ -22,25 +21,4 @@ export async function simAndClient(options: QqOfficialSimulatorOptions = {}, cli
   return { sim, client, options: opts };
 }
 
-export class Recorder {
-  readonly events: { frame: Record<string, unknown>; info: EventDeliveryInfo }[] = [];
-  readonly errors: Error[] = [];
-  private waiters: (() => void)[] = [];
-  readonly sink = {
-    onEvent: (frame: unknown, info: EventDeliveryInfo) => {
-      this.events.push({ frame: frame as Record<string, unknown>, info });
-      for (const w of this.waiters.splice(0)) w();
-    },
-    onError: (error: Error) => {
-      this.errors.push(error);
-      for (const w of this.waiters.splice(0)) w();
-    },
-  };
-  /** Dispatches other than READY / RESUMED. */
-  get messages(): Record<string, unknown>[] {
-    return this.events.map((e) => e.frame).filter((f) => f['t'] !== 'READY' && f['t'] !== 'RESUMED');
-  }
-  async until(test: () => boolean): Promise<void> {
-    while (!test()) await new Promise<void>((r) => this.waiters.push(r));
-  }
-}
+export { Recorder } from './event-recorder.js';
